@@ -1,0 +1,103 @@
+package dev.gale.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The one shared Jackson configuration: ISO instants as strings, unknown fields ignored. */
+public final class Json {
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .findAndRegisterModules()
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
+  private Json() {}
+
+  /** The shared mapper; do not reconfigure it. */
+  public static ObjectMapper mapper() {
+    return MAPPER;
+  }
+
+  /** A new empty object node. */
+  public static ObjectNode object() {
+    return JsonNodeFactory.instance.objectNode();
+  }
+
+  /** Serializes a value; failures are programming errors and become unchecked. */
+  public static String write(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot encode " + value.getClass().getName(), e);
+    }
+  }
+
+  /** Serializes a value to UTF-8 bytes. */
+  public static byte[] writeBytes(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot encode " + value.getClass().getName(), e);
+    }
+  }
+
+  /**
+   * Parses JSON text into a tree.
+   *
+   * @throws InvalidRequestException with code {@code invalid_json} when the text is not JSON
+   */
+  public static JsonNode readTree(String json) {
+    try {
+      return MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new InvalidRequestException(
+          "invalid_json", "body is not valid JSON: " + e.getOriginalMessage(), null, e);
+    }
+  }
+
+  /**
+   * Parses UTF-8 JSON bytes into a tree.
+   *
+   * @throws InvalidRequestException with code {@code invalid_json} when the bytes are not JSON
+   */
+  public static JsonNode readTree(byte[] json) {
+    try {
+      return MAPPER.readTree(json);
+    } catch (java.io.IOException e) {
+      String msg =
+          e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+      throw new InvalidRequestException("invalid_json", "body is not valid JSON: " + msg, null, e);
+    }
+  }
+
+  /** Reads a value of the given type from JSON text. */
+  public static <T> T read(String json, Class<T> type) {
+    try {
+      return MAPPER.readValue(json, type);
+    } catch (JsonProcessingException e) {
+      throw new InvalidRequestException(
+          "invalid_json",
+          "cannot read " + type.getSimpleName() + ": " + e.getOriginalMessage(),
+          null,
+          e);
+    }
+  }
+
+  /** Reads a value of the given type from UTF-8 JSON bytes. */
+  public static <T> T read(byte[] json, Class<T> type) {
+    try {
+      return MAPPER.readValue(json, type);
+    } catch (java.io.IOException e) {
+      throw new InvalidRequestException(
+          "invalid_json", "cannot read " + type.getSimpleName() + ": " + e.getMessage(), null, e);
+    }
+  }
+}

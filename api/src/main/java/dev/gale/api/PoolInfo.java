@@ -1,0 +1,27 @@
+package dev.gale.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.Serializable;
+
+/**
+ * A pool (site), as {@code GET /v1/pools/{name}} shows it.
+ *
+ * @param name pool name
+ * @param provider provider key ({@code local}, {@code slurm}, …)
+ * @param settings the pool's scaling settings and provider options as configured
+ * @param workers connected workers
+ * @param slots total slots of connected workers
+ * @param queued tasks waiting in its ready queue
+ * @param running tasks dispatched and not finished
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PoolInfo(
+    String name,
+    String provider,
+    JsonNode settings,
+    int workers,
+    int slots,
+    long queued,
+    long running)
+    implements Serializable {}

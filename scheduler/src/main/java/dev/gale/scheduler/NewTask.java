@@ -1,0 +1,16 @@
+package dev.gale.scheduler;
+
+import dev.gale.api.FunctionDefinition;
+import dev.gale.api.RawJson;
+
+/**
+ * A task to submit.
+ *
+ * @param tenant the submitting tenant (already checked by the caller)
+ * @param function the function to run (already checked visible to the tenant)
+ * @param args the args object, already validated and within limits
+ * @param pool the pool to run in (the invocation's, else the function's, else {@code default})
+ * @param priority higher first within a pool
+ */
+public record NewTask(
+    String tenant, FunctionDefinition function, RawJson args, String pool, int priority) {}

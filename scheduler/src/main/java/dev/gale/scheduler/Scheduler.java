@@ -1,0 +1,172 @@
+package dev.gale.scheduler;
+
+import dev.gale.api.FunctionDefinition;
+import dev.gale.api.Task;
+import dev.gale.api.TokenRecord;
+import dev.gale.api.WorkerInfo;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The scheduler's public face: function registry, artifacts, tokens, task records, one ready queue
+ * per pool, leases on running tasks, and completion notifications. The gateway is its only caller;
+ * the Hazelcast implementation is the real one ({@code Schedulers}).
+ *
+ * <p><b>Threading.</b> Every method may block on the network (a remote member) and must not be
+ * called on an event loop; all methods are thread-safe. Methods never return null.
+ *
+ * <p><b>Batches.</b> The hot path is batched: {@link #submit}, {@link #take}, {@link #complete} and
+ * {@link #getTasks} each cost a small constant number of cluster operations per call, not per task.
+ *
+ * <p><b>State changes</b> follow one transition table; a change that the table forbids is a no-op
+ * (for example a result for a task that was cancelled meanwhile).
+ */
+public interface Scheduler extends AutoCloseable {
+
+  // ---- functions ----
+
+  /** Stores a new function. The caller assigns its id. */
+  void putFunction(FunctionDefinition function);
+
+  /** The function with this id, whoever owns it (the caller checks visibility). */
+  Optional<FunctionDefinition> getFunction(String id);
+
+  /** Functions visible to the tenant (its own and public ones), oldest first. */
+  List<FunctionDefinition> listFunctions(String tenant);
+
+  /** Deletes a function; tasks already submitted still run. Returns false if it did not exist. */
+  boolean deleteFunction(String id);
+
+  // ---- artifacts (JARs for the java kind) ----
+
+  /** Stores JAR bytes under their digest ({@code sha256:<hex>}); idempotent. */
+  void putArtifact(String digest, byte[] bytes);
+
+  /** The bytes stored under the digest. */
+  Optional<byte[]> getArtifact(String digest);
+
+  /** Whether an artifact with this digest exists. */
+  boolean hasArtifact(String digest);
+
+  // ---- tokens ----
+
+  /** Stores a token record keyed by its hash. */
+  void putToken(TokenRecord token);
+
+  /** The token with this hash. */
+  Optional<TokenRecord> findToken(String hash);
+
+  // ---- tasks ----
+
+  /**
+   * Accepts a batch of tasks atomically from the caller's point of view: either all are stored and
+   * queued, or an exception is thrown and none is.
+   *
+   * @return the new tasks, in the order given, in state {@code queued}
+   * @throws dev.gale.api.BackPressureException when the pool's queue is at its limit
+   */
+  List<Task> submit(List<NewTask> tasks);
+
+  /** The task with this id, whoever owns it (the caller checks the tenant). */
+  Optional<Task> getTask(String id);
+
+  /**
+   * Several tasks at once, in the order of {@code ids}; an unknown id maps to {@link
+   * Optional#empty()}.
+   */
+  List<Optional<Task>> getTasks(List<String> ids);
+
+  /** A page of one tenant's tasks, newest first. */
+  TaskPage listTasks(TaskQuery query);
+
+  /**
+   * Cancels a task that is not terminal. A running task is marked cancelled at once and its worker
+   * is told to kill it through {@link #onCancelRequest}.
+   *
+   * @return the task after the change
+   * @throws dev.gale.api.NotFoundException if it does not exist
+   * @throws dev.gale.api.ConflictException if it is already terminal
+   */
+  Task cancel(String id);
+
+  // ---- dispatch (called by the gateway for its connected workers) ----
+
+  /**
+   * Takes queued tasks of a pool, highest priority first, and hands them to the given workers: at
+   * most {@code credits} tasks to each, filling workers in the order given. Each task is marked
+   * running under its worker with a new attempt. Blocks up to {@code timeoutMillis} while the queue
+   * is empty; returns an empty list if nothing arrived.
+   */
+  List<Dispatch> take(String pool, List<WorkerCredit> credits, long timeoutMillis)
+      throws InterruptedException;
+
+  /**
+   * Records the ends of attempts in one batch. Outcomes whose attempt is not the task's current
+   * one, or whose task is no longer running, are discarded. A failed attempt with retries left is
+   * queued again.
+   *
+   * @return ids of the tasks that reached a terminal state through this call
+   */
+  List<String> complete(List<Outcome> outcomes);
+
+  /**
+   * A worker is gone (disconnected or silent). Each of its running attempts is queued again if the
+   * function has retries left, otherwise fails with {@code worker_lost}.
+   *
+   * @param running task id → attempt, as the gateway last knew them
+   */
+  void workerLost(String workerId, Map<String, Integer> running);
+
+  /**
+   * Registers a listener for tasks reaching a terminal state anywhere in the cluster. Called on a
+   * scheduler thread with batches of task ids; it must not block.
+   *
+   * @return closing it removes the listener
+   */
+  AutoCloseable onTerminal(Consumer<List<String>> listener);
+
+  /**
+   * Registers a listener for cancellation of running tasks: batches of (task id → worker id) to
+   * forward to the workers. Called on a scheduler thread; it must not block.
+   */
+  AutoCloseable onCancelRequest(Consumer<Map<String, String>> listener);
+
+  // ---- pools and workers ----
+
+  /**
+   * Creates or replaces a pool's settings ({@code provider}, scaling settings, {@code options}), as
+   * {@code PUT /v1/pools/{name}} takes them.
+   */
+  void putPool(String name, com.fasterxml.jackson.databind.JsonNode settings);
+
+  /** Settings of every configured pool, by name. */
+  Map<String, com.fasterxml.jackson.databind.JsonNode> pools();
+
+  /** Tasks in the pool's ready queue. */
+  long queueDepth(String pool);
+
+  /** Queue depth of every pool that has or had a queue. */
+  Map<String, Long> queueDepths();
+
+  /** Number of tasks in each state, cluster-wide. */
+  Map<dev.gale.api.TaskState, Long> countByState();
+
+  /** Records or refreshes a connected worker. */
+  void putWorker(WorkerInfo worker);
+
+  /** Forgets a worker. */
+  void removeWorker(String workerId);
+
+  /** Workers connected to any gateway. */
+  Collection<WorkerInfo> workers();
+
+  /** True when the scheduler can serve requests (cluster formed, partitions safe). */
+  boolean isReady();
+
+  /** Leaves the cluster (or disconnects the client). Idempotent. */
+  @Override
+  void close();
+}

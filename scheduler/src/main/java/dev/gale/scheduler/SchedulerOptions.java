@@ -1,0 +1,86 @@
+package dev.gale.scheduler;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * How to start or reach the scheduler. Immutable; build with {@link #builder()}.
+ *
+ * @param clusterName Hazelcast cluster name; default {@code gale}
+ * @param bindHost address a member binds to; default {@code 127.0.0.1}
+ * @param port port a member listens on; 0 picks a free one; default 5701
+ * @param members {@code host:port} of the members to join (member) or connect to (client); empty
+ *     for a lone member
+ * @param maxQueuedPerPool submissions beyond this many queued tasks in a pool get back-pressure;
+ *     default 1,000,000
+ * @param backupCount synchronous backups of each partition; default 1 (ignored by a lone member)
+ */
+public record SchedulerOptions(
+    String clusterName,
+    String bindHost,
+    int port,
+    List<String> members,
+    long maxQueuedPerPool,
+    int backupCount) {
+
+  public SchedulerOptions {
+    Objects.requireNonNull(clusterName, "clusterName");
+    Objects.requireNonNull(bindHost, "bindHost");
+    members = List.copyOf(members);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Options for a throw-away lone member on loopback with a random cluster name and port. */
+  public static SchedulerOptions forTests() {
+    return builder().clusterName("gale-test-" + UUID.randomUUID()).port(0).build();
+  }
+
+  /** Builder for {@link SchedulerOptions}; each setter documents its default above. */
+  public static final class Builder {
+    private String clusterName = "gale";
+    private String bindHost = "127.0.0.1";
+    private int port = 5701;
+    private List<String> members = List.of();
+    private long maxQueuedPerPool = 1_000_000;
+    private int backupCount = 1;
+
+    public Builder clusterName(String v) {
+      clusterName = v;
+      return this;
+    }
+
+    public Builder bindHost(String v) {
+      bindHost = v;
+      return this;
+    }
+
+    public Builder port(int v) {
+      port = v;
+      return this;
+    }
+
+    public Builder members(List<String> v) {
+      members = v;
+      return this;
+    }
+
+    public Builder maxQueuedPerPool(long v) {
+      maxQueuedPerPool = v;
+      return this;
+    }
+
+    public Builder backupCount(int v) {
+      backupCount = v;
+      return this;
+    }
+
+    public SchedulerOptions build() {
+      return new SchedulerOptions(
+          clusterName, bindHost, port, members, maxQueuedPerPool, backupCount);
+    }
+  }
+}
