@@ -1,15 +1,594 @@
 package dev.gale.scheduler.impl;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.collection.IQueue;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.core.DistributedObject;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.query.PagingPredicate;
+import com.hazelcast.query.Predicates;
+import com.hazelcast.topic.ITopic;
+import dev.gale.api.BackPressureException;
+import dev.gale.api.ConflictException;
+import dev.gale.api.FunctionDefinition;
+import dev.gale.api.InvalidRequestException;
+import dev.gale.api.Json;
+import dev.gale.api.NotFoundException;
+import dev.gale.api.RawJson;
+import dev.gale.api.Task;
+import dev.gale.api.TaskState;
+import dev.gale.api.TokenRecord;
+import dev.gale.api.UnavailableException;
+import dev.gale.api.WorkerInfo;
+import dev.gale.scheduler.Dispatch;
+import dev.gale.scheduler.NewTask;
+import dev.gale.scheduler.Outcome;
 import dev.gale.scheduler.Scheduler;
 import dev.gale.scheduler.SchedulerOptions;
+import dev.gale.scheduler.TaskPage;
+import dev.gale.scheduler.TaskQuery;
+import dev.gale.scheduler.WorkerCredit;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Placeholder while the implementation is written in this session; replaced before commit. */
-public abstract class HazelcastScheduler implements Scheduler {
-  public static Scheduler startMember(SchedulerOptions options) {
-    throw new UnsupportedOperationException("being written");
+/**
+ * The scheduler on Hazelcast: task records in the {@code gale.tasks} map (object format, changed
+ * only by the entry processors in {@link Processors}), one {@code IQueue} of task ids per pool, and
+ * two topics that tell every gateway about finished tasks and cancellations of running ones.
+ *
+ * <p>All tasks of a submitted batch share a partition ({@link TaskIdPartitioning}); batch
+ * operations group their keys by batch and send one partition operation per group.
+ */
+public final class HazelcastScheduler implements Scheduler {
+  private static final Logger LOG = LoggerFactory.getLogger(HazelcastScheduler.class);
+  static final String TASKS = "gale.tasks";
+  static final String QUEUE_PREFIX = "gale.queue.";
+
+  private final HazelcastInstance hz;
+  private final SchedulerOptions options;
+  private final Clock clock;
+  private final IMap<String, FunctionDefinition> functions;
+  private final IMap<String, byte[]> artifacts;
+  private final IMap<String, TokenRecord> tokens;
+  private final IMap<String, String> pools;
+  private final IMap<String, WorkerInfo> workers;
+  private final IMap<String, TaskRecord> tasks;
+  private final ITopic<ArrayList<String>> terminalTopic;
+  private final ITopic<HashMap<String, String>> cancelTopic;
+  private final Map<String, IQueue<String>> queues = new ConcurrentHashMap<>();
+
+  HazelcastScheduler(HazelcastInstance hz, SchedulerOptions options, Clock clock) {
+    this.hz = hz;
+    this.options = options;
+    this.clock = clock;
+    this.functions = hz.getMap("gale.functions");
+    this.artifacts = hz.getMap("gale.artifacts");
+    this.tokens = hz.getMap("gale.tokens");
+    this.pools = hz.getMap("gale.pools");
+    this.workers = hz.getMap("gale.workers");
+    this.tasks = hz.getMap(TASKS);
+    this.terminalTopic = hz.getTopic("gale.terminal");
+    this.cancelTopic = hz.getTopic("gale.cancel");
   }
 
+  /** Starts a member with the given options; see {@link dev.gale.scheduler.Schedulers#member}. */
+  public static Scheduler startMember(SchedulerOptions options) {
+    return new HazelcastScheduler(
+        Hazelcast.newHazelcastInstance(memberConfig(options)), options, Clock.systemUTC());
+  }
+
+  /** Connects a client; see {@link dev.gale.scheduler.Schedulers#client}. */
   public static Scheduler connectClient(SchedulerOptions options) {
-    throw new UnsupportedOperationException("being written");
+    if (options.members().isEmpty()) {
+      throw new IllegalArgumentException("a scheduler client needs at least one member address");
+    }
+    ClientConfig c = new ClientConfig();
+    c.setClusterName(options.clusterName());
+    commonProperties(c.getProperties());
+    c.getSerializationConfig()
+        .addDataSerializableFactory(
+            SchedulerSerialization.FACTORY_ID, new SchedulerSerialization());
+    c.getNetworkConfig().setAddresses(new ArrayList<>(options.members()));
+    c.getConnectionStrategyConfig()
+        .getConnectionRetryConfig()
+        .setClusterConnectTimeoutMillis(60_000);
+    return new HazelcastScheduler(
+        HazelcastClient.newHazelcastClient(c), options, Clock.systemUTC());
+  }
+
+  static Config memberConfig(SchedulerOptions options) {
+    Config c = new Config();
+    c.setClusterName(options.clusterName());
+    commonProperties(c.getProperties());
+    c.setProperty("hazelcast.shutdownhook.enabled", "false");
+    c.setProperty("hazelcast.local.localAddress", options.bindHost());
+    c.getSerializationConfig()
+        .addDataSerializableFactory(
+            SchedulerSerialization.FACTORY_ID, new SchedulerSerialization());
+    int port = options.port() == 0 ? freePort(options.bindHost()) : options.port();
+    c.getNetworkConfig().setPort(port).setPortAutoIncrement(options.port() == 0);
+    c.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(options.bindHost());
+    JoinConfig join = c.getNetworkConfig().getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(new ArrayList<>(options.members()));
+    int backups = options.members().isEmpty() ? 0 : options.backupCount();
+    c.addMapConfig(
+        new MapConfig(TASKS).setInMemoryFormat(InMemoryFormat.OBJECT).setBackupCount(backups));
+    c.addMapConfig(new MapConfig("gale.*").setBackupCount(backups));
+    c.getQueueConfig(QUEUE_PREFIX + "*").setBackupCount(backups);
+    return c;
+  }
+
+  private static void commonProperties(java.util.Properties p) {
+    p.setProperty("hazelcast.phone.home.enabled", "false");
+    p.setProperty("hazelcast.logging.type", "slf4j");
+    p.setProperty("hazelcast.partitioning.strategy.class", TaskIdPartitioning.class.getName());
+  }
+
+  private static int freePort(String host) {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UnavailableException("unavailable", "no free port on " + host, null, e);
+    }
+  }
+
+  /** The Hazelcast instance underneath (for the assembly and tests). */
+  public HazelcastInstance hazelcast() {
+    return hz;
+  }
+
+  // ---- functions, artifacts, tokens ----
+
+  @Override
+  public void putFunction(FunctionDefinition function) {
+    functions.set(function.id(), function);
+  }
+
+  @Override
+  public Optional<FunctionDefinition> getFunction(String id) {
+    return Optional.ofNullable(functions.get(id));
+  }
+
+  @Override
+  public List<FunctionDefinition> listFunctions(String tenant) {
+    List<FunctionDefinition> out = new ArrayList<>();
+    for (FunctionDefinition f : functions.values()) {
+      if (f.visibleTo(tenant)) {
+        out.add(f);
+      }
+    }
+    out.sort(
+        Comparator.comparing(FunctionDefinition::createdAt).thenComparing(FunctionDefinition::id));
+    return out;
+  }
+
+  @Override
+  public boolean deleteFunction(String id) {
+    return functions.remove(id) != null;
+  }
+
+  @Override
+  public void putArtifact(String digest, byte[] bytes) {
+    artifacts.set(digest, bytes);
+  }
+
+  @Override
+  public Optional<byte[]> getArtifact(String digest) {
+    return Optional.ofNullable(artifacts.get(digest));
+  }
+
+  @Override
+  public boolean hasArtifact(String digest) {
+    return artifacts.containsKey(digest);
+  }
+
+  @Override
+  public void putToken(TokenRecord token) {
+    tokens.set(token.hash(), token);
+  }
+
+  @Override
+  public Optional<TokenRecord> findToken(String hash) {
+    return Optional.ofNullable(tokens.get(hash));
+  }
+
+  // ---- tasks ----
+
+  private IQueue<String> queue(String pool) {
+    return queues.computeIfAbsent(pool, p -> hz.getQueue(QUEUE_PREFIX + p));
+  }
+
+  @Override
+  public List<Task> submit(List<NewTask> newTasks) {
+    if (newTasks.isEmpty()) {
+      return List.of();
+    }
+    Map<String, List<String>> idsByPool = new LinkedHashMap<>();
+    String batch = TaskIds.newBatch();
+    long now = clock.millis();
+    Map<String, TaskRecord> records = new LinkedHashMap<>(newTasks.size() * 2);
+    for (int i = 0; i < newTasks.size(); i++) {
+      NewTask t = newTasks.get(i);
+      TaskRecord r = new TaskRecord();
+      r.id = TaskIds.id(batch, i);
+      r.tenant = t.tenant();
+      r.functionId = t.function().id();
+      r.functionName = t.function().name();
+      r.kind = t.function().kind();
+      r.pool = t.pool();
+      r.priority = t.priority();
+      r.state = TaskState.QUEUED;
+      r.maxRetries = t.function().retries();
+      r.args = t.args().json();
+      r.createdAt = now;
+      records.put(r.id, r);
+      idsByPool.computeIfAbsent(t.pool(), p -> new ArrayList<>()).add(r.id);
+    }
+    for (var e : idsByPool.entrySet()) {
+      long depth = queue(e.getKey()).size();
+      if (depth + e.getValue().size() > options.maxQueuedPerPool()) {
+        throw new BackPressureException(
+            "pool '"
+                + e.getKey()
+                + "' has "
+                + depth
+                + " queued tasks (limit "
+                + options.maxQueuedPerPool()
+                + ")",
+            1);
+      }
+    }
+    tasks.setAll(records);
+    for (var e : idsByPool.entrySet()) {
+      queue(e.getKey()).addAll(e.getValue());
+    }
+    List<Task> out = new ArrayList<>(records.size());
+    for (TaskRecord r : records.values()) {
+      out.add(r.toTask());
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<Task> getTask(String id) {
+    TaskRecord r = tasks.get(id);
+    return r == null ? Optional.empty() : Optional.of(r.toTask());
+  }
+
+  @Override
+  public List<Optional<Task>> getTasks(List<String> ids) {
+    Map<String, TaskRecord> found = tasks.getAll(new java.util.HashSet<>(ids));
+    List<Optional<Task>> out = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      TaskRecord r = found.get(id);
+      out.add(r == null ? Optional.empty() : Optional.of(r.toTask()));
+    }
+    return out;
+  }
+
+  @Override
+  public TaskPage listTasks(TaskQuery q) {
+    if (q.limit() < 1 || q.limit() > 1000) {
+      throw new InvalidRequestException("limit must be between 1 and 1000");
+    }
+    TaskQueries.Cursor cursor = q.cursor() == null ? null : TaskQueries.Cursor.decode(q.cursor());
+    PagingPredicate<String, TaskRecord> page =
+        Predicates.pagingPredicate(
+            new TaskQueries.Filter(q.tenant(), q.state(), q.function(), cursor),
+            new TaskQueries.NewestFirst(),
+            q.limit() + 1);
+    List<TaskRecord> rows = new ArrayList<>();
+    for (var e : tasks.entrySet(page)) {
+      rows.add(e.getValue());
+    }
+    rows.sort(
+        Comparator.comparingLong((TaskRecord r) -> r.createdAt)
+            .reversed()
+            .thenComparing((TaskRecord r) -> r.id, Comparator.reverseOrder()));
+    String next = null;
+    if (rows.size() > q.limit()) {
+      rows = rows.subList(0, q.limit());
+      TaskRecord last = rows.get(rows.size() - 1);
+      next = new TaskQueries.Cursor(last.createdAt, last.id).encode();
+    }
+    return new TaskPage(rows.stream().map(TaskRecord::toTask).toList(), next);
+  }
+
+  @Override
+  public Task cancel(String id) {
+    Step s = tasks.executeOnKey(id, new Processors.Cancel(clock.millis()));
+    if (s == null) {
+      throw new NotFoundException("no task " + id);
+    }
+    switch (s.kind) {
+      case ALREADY_TERMINAL -> throw new ConflictException("task " + id + " has already finished");
+      case CANCELLED_RUNNING -> {
+        HashMap<String, String> req = new HashMap<>();
+        req.put(id, s.worker);
+        cancelTopic.publish(req);
+      }
+      default -> queue(s.pool).remove(id);
+    }
+    publishTerminal(List.of(id));
+    return getTask(id).orElseThrow(() -> new NotFoundException("no task " + id));
+  }
+
+  // ---- dispatch ----
+
+  @Override
+  public List<Dispatch> take(String pool, List<WorkerCredit> credits, long timeoutMillis)
+      throws InterruptedException {
+    int total = 0;
+    for (WorkerCredit c : credits) {
+      total += Math.max(0, c.credits());
+    }
+    if (total == 0) {
+      return List.of();
+    }
+    IQueue<String> q = queue(pool);
+    List<String> ids = new ArrayList<>(Math.min(total, 1024));
+    q.drainTo(ids, total);
+    if (ids.isEmpty()) {
+      String first = q.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+      if (first == null) {
+        return List.of();
+      }
+      ids.add(first);
+      if (total > 1) {
+        q.drainTo(ids, total - 1);
+      }
+    }
+    Map<String, String> workerByTask = new HashMap<>(ids.size() * 2);
+    int next = 0;
+    for (WorkerCredit c : credits) {
+      for (int i = 0; i < c.credits() && next < ids.size(); i++) {
+        workerByTask.put(ids.get(next++), c.workerId());
+      }
+    }
+    long now = clock.millis();
+    Map<String, Step> steps =
+        applyGrouped(ids, group -> new Processors.Dispatch(subMap(workerByTask, group), now));
+    List<Dispatch> out = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      Step s = steps.get(id);
+      if (s != null && s.kind == Step.Kind.DISPATCHED) {
+        out.add(
+            new Dispatch(workerByTask.get(id), id, s.attempt, s.functionId, RawJson.of(s.args)));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public List<String> complete(List<Outcome> outcomes) {
+    if (outcomes.isEmpty()) {
+      return List.of();
+    }
+    long now = clock.millis();
+    Map<String, OutcomeData> data = new HashMap<>(outcomes.size() * 2);
+    for (Outcome o : outcomes) {
+      data.put(o.taskId(), OutcomeData.of(o, now));
+    }
+    Map<String, Step> steps =
+        applyGrouped(
+            new ArrayList<>(data.keySet()),
+            group -> new Processors.Complete(subMap(data, group), now));
+    return afterSteps(steps);
+  }
+
+  @Override
+  public void workerLost(String workerId, Map<String, Integer> running) {
+    if (running.isEmpty()) {
+      return;
+    }
+    long now = clock.millis();
+    Map<String, Step> steps =
+        applyGrouped(
+            new ArrayList<>(running.keySet()),
+            group -> new Processors.Lost(workerId, subMap(running, group), now));
+    List<String> ended = afterSteps(steps);
+    LOG.info(
+        "worker {} lost with {} running task(s); {} ended, the rest re-queued or already done",
+        workerId,
+        running.size(),
+        ended.size());
+  }
+
+  /** Re-queues REQUEUED tasks, announces TERMINAL ones, returns the terminal ids. */
+  private List<String> afterSteps(Map<String, Step> steps) {
+    List<String> terminal = new ArrayList<>();
+    Map<String, List<String>> requeue = new HashMap<>();
+    for (var e : steps.entrySet()) {
+      Step s = e.getValue();
+      if (s == null) {
+        continue;
+      }
+      if (s.kind == Step.Kind.TERMINAL) {
+        terminal.add(e.getKey());
+      } else if (s.kind == Step.Kind.REQUEUED) {
+        requeue.computeIfAbsent(s.pool, p -> new ArrayList<>()).add(e.getKey());
+      }
+    }
+    for (var e : requeue.entrySet()) {
+      queue(e.getKey()).addAll(e.getValue());
+    }
+    publishTerminal(terminal);
+    return terminal;
+  }
+
+  private void publishTerminal(List<String> ids) {
+    if (!ids.isEmpty()) {
+      terminalTopic.publish(new ArrayList<>(ids));
+    }
+  }
+
+  private static <V> Map<String, V> subMap(Map<String, V> all, Collection<String> keys) {
+    Map<String, V> m = new HashMap<>(keys.size() * 2);
+    for (String k : keys) {
+      m.put(k, all.get(k));
+    }
+    return m;
+  }
+
+  /**
+   * Runs one processor per batch group (tasks of one batch live in one partition), all groups in
+   * parallel, and merges the per-task results.
+   */
+  private Map<String, Step> applyGrouped(
+      List<String> ids, Function<Collection<String>, Processors.Base> processorFor) {
+    Map<String, java.util.Set<String>> groups = new HashMap<>();
+    for (String id : ids) {
+      String batch = TaskIds.batchOf(id);
+      groups.computeIfAbsent(batch == null ? id : batch, b -> new java.util.HashSet<>()).add(id);
+    }
+    List<CompletableFuture<Map<String, Step>>> futures = new ArrayList<>(groups.size());
+    for (java.util.Set<String> group : groups.values()) {
+      CompletionStage<Map<String, Step>> f = tasks.submitToKeys(group, processorFor.apply(group));
+      futures.add(f.toCompletableFuture());
+    }
+    Map<String, Step> out = new HashMap<>(ids.size() * 2);
+    try {
+      for (CompletableFuture<Map<String, Step>> f : futures) {
+        out.putAll(f.get());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnavailableException("unavailable", "interrupted", null, e);
+    } catch (ExecutionException e) {
+      throw new UnavailableException(
+          "unavailable", "scheduler operation failed: " + e.getCause(), null, e.getCause());
+    }
+    return out;
+  }
+
+  // ---- notifications ----
+
+  @Override
+  public AutoCloseable onTerminal(Consumer<List<String>> listener) {
+    UUID id = terminalTopic.addMessageListener(m -> listener.accept(m.getMessageObject()));
+    return () -> terminalTopic.removeMessageListener(id);
+  }
+
+  @Override
+  public AutoCloseable onCancelRequest(Consumer<Map<String, String>> listener) {
+    UUID id = cancelTopic.addMessageListener(m -> listener.accept(m.getMessageObject()));
+    return () -> cancelTopic.removeMessageListener(id);
+  }
+
+  // ---- pools and workers ----
+
+  @Override
+  public void putPool(String name, JsonNode settings) {
+    pools.set(name, settings.toString());
+  }
+
+  @Override
+  public Map<String, JsonNode> pools() {
+    Map<String, JsonNode> out = new TreeMap<>();
+    for (var e : pools.entrySet()) {
+      out.put(e.getKey(), Json.readTree(e.getValue()));
+    }
+    return out;
+  }
+
+  @Override
+  public long queueDepth(String pool) {
+    return queue(pool).size();
+  }
+
+  @Override
+  public Map<String, Long> queueDepths() {
+    Map<String, Long> out = new TreeMap<>();
+    for (String pool : pools.keySet()) {
+      out.put(pool, 0L);
+    }
+    for (DistributedObject o : hz.getDistributedObjects()) {
+      if (o instanceof IQueue<?> && o.getName().startsWith(QUEUE_PREFIX)) {
+        out.put(o.getName().substring(QUEUE_PREFIX.length()), 0L);
+      }
+    }
+    for (String pool : out.keySet()) {
+      out.put(pool, (long) queue(pool).size());
+    }
+    return out;
+  }
+
+  @Override
+  public Map<TaskState, Long> countByState() {
+    long[] counts = tasks.aggregate(new TaskQueries.StateCounts());
+    Map<TaskState, Long> out = new EnumMap<>(TaskState.class);
+    for (TaskState s : TaskState.values()) {
+      out.put(s, counts == null ? 0L : counts[s.ordinal()]);
+    }
+    return out;
+  }
+
+  @Override
+  public void putWorker(WorkerInfo worker) {
+    workers.set(worker.id(), worker);
+  }
+
+  @Override
+  public void removeWorker(String workerId) {
+    workers.delete(workerId);
+  }
+
+  @Override
+  public Collection<WorkerInfo> workers() {
+    return new ArrayList<>(workers.values());
+  }
+
+  @Override
+  public boolean isReady() {
+    if (!hz.getLifecycleService().isRunning()) {
+      return false;
+    }
+    try {
+      return hz.getCluster().getMembers().size() > 0
+          && (hz instanceof com.hazelcast.instance.impl.HazelcastInstanceProxy
+              ? hz.getPartitionService().isClusterSafe()
+              : true);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      hz.shutdown();
+    } catch (RuntimeException e) {
+      LOG.debug("shutdown of the scheduler's Hazelcast instance failed", e);
+    }
   }
 }

@@ -1,0 +1,276 @@
+package dev.gale.scheduler.impl;
+
+import static dev.gale.api.TaskState.CANCELLED;
+import static dev.gale.api.TaskState.FAILED;
+import static dev.gale.api.TaskState.QUEUED;
+import static dev.gale.api.TaskState.RUNNING;
+import static dev.gale.api.TaskState.SUCCEEDED;
+
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import dev.gale.api.ErrorInfo;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The entry processors that change tasks. Each runs inside the partition that owns the task, so its
+ * read-check-write is atomic; each asks {@link TaskTransitions} before changing the state. They
+ * carry {@code now} rather than reading the clock, so that backups apply the same change.
+ */
+final class Processors {
+  private Processors() {}
+
+  /** Whether a failed attempt may run again. Cancellation never retries. */
+  static boolean mayRetry(TaskRecord r, ErrorInfo error) {
+    return r.attempts <= r.maxRetries && (error == null || !"cancelled".equals(error.code()));
+  }
+
+  /** Ends the current attempt with a failure: back to the queue if retries remain, else failed. */
+  static Step fail(TaskRecord r, ErrorInfo error, long now) {
+    if (mayRetry(r, error) && r.moveTo(QUEUED)) {
+      if (r.attemptErrors == null) {
+        r.attemptErrors = new ArrayList<>(2);
+      }
+      r.attemptErrors.add(error);
+      return Step.of(Step.Kind.REQUEUED, r);
+    }
+    if (r.moveTo(FAILED)) {
+      r.error = error;
+      r.finishedAt = now;
+      return Step.of(Step.Kind.TERMINAL, r);
+    }
+    return Step.of(Step.Kind.DISCARDED, r);
+  }
+
+  /** Base for processors that write themselves as a map of per-task data plus {@code now}. */
+  abstract static class Base
+      implements EntryProcessor<String, TaskRecord, Step>, IdentifiedDataSerializable {
+    long now;
+
+    @Override
+    public int getFactoryId() {
+      return SchedulerSerialization.FACTORY_ID;
+    }
+  }
+
+  /** queued → running under the assigned worker, with a new attempt. */
+  static final class Dispatch extends Base {
+    Map<String, String> workerByTask;
+
+    Dispatch() {}
+
+    Dispatch(Map<String, String> workerByTask, long now) {
+      this.workerByTask = workerByTask;
+      this.now = now;
+    }
+
+    @Override
+    public Step process(Map.Entry<String, TaskRecord> entry) {
+      TaskRecord r = entry.getValue();
+      if (r == null || r.state() != QUEUED || !r.moveTo(RUNNING)) {
+        return Step.of(Step.Kind.DISCARDED, r);
+      }
+      r.attempts++;
+      r.worker = workerByTask.get(entry.getKey());
+      r.startedAt = now;
+      entry.setValue(r);
+      Step s = Step.of(Step.Kind.DISPATCHED, r);
+      s.functionId = r.functionId;
+      s.args = r.args;
+      return s;
+    }
+
+    @Override
+    public int getClassId() {
+      return SchedulerSerialization.DISPATCH;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+      out.writeLong(now);
+      out.writeInt(workerByTask.size());
+      for (var e : workerByTask.entrySet()) {
+        out.writeString(e.getKey());
+        out.writeString(e.getValue());
+      }
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+      now = in.readLong();
+      int n = in.readInt();
+      workerByTask = new HashMap<>(n * 2);
+      for (int i = 0; i < n; i++) {
+        workerByTask.put(in.readString(), in.readString());
+      }
+    }
+  }
+
+  /** running → succeeded | failed | queued (retry), fenced by the attempt number. */
+  static final class Complete extends Base {
+    Map<String, OutcomeData> outcomes;
+
+    Complete() {}
+
+    Complete(Map<String, OutcomeData> outcomes, long now) {
+      this.outcomes = outcomes;
+      this.now = now;
+    }
+
+    @Override
+    public Step process(Map.Entry<String, TaskRecord> entry) {
+      TaskRecord r = entry.getValue();
+      OutcomeData o = outcomes.get(entry.getKey());
+      if (r == null || o == null || r.state() != RUNNING || r.attempts != o.attempt) {
+        return Step.of(Step.Kind.DISCARDED, r);
+      }
+      if (o.startedAt != 0) {
+        r.startedAt = o.startedAt;
+      }
+      Step s;
+      if (o.ok) {
+        r.moveTo(SUCCEEDED);
+        r.result = o.result;
+        r.finishedAt = o.finishedAt;
+        s = Step.of(Step.Kind.TERMINAL, r);
+      } else {
+        s = fail(r, o.error, o.finishedAt);
+      }
+      entry.setValue(r);
+      return s;
+    }
+
+    @Override
+    public int getClassId() {
+      return SchedulerSerialization.COMPLETE;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+      out.writeLong(now);
+      out.writeInt(outcomes.size());
+      for (var e : outcomes.entrySet()) {
+        out.writeString(e.getKey());
+        e.getValue().writeData(out);
+      }
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+      now = in.readLong();
+      int n = in.readInt();
+      outcomes = new HashMap<>(n * 2);
+      for (int i = 0; i < n; i++) {
+        String id = in.readString();
+        OutcomeData d = new OutcomeData();
+        d.readData(in);
+        outcomes.put(id, d);
+      }
+    }
+  }
+
+  /** The worker running an attempt is gone: retry or fail with {@code worker_lost}. */
+  static final class Lost extends Base {
+    String worker;
+    Map<String, Integer> attempts;
+
+    Lost() {}
+
+    Lost(String worker, Map<String, Integer> attempts, long now) {
+      this.worker = worker;
+      this.attempts = attempts;
+      this.now = now;
+    }
+
+    @Override
+    public Step process(Map.Entry<String, TaskRecord> entry) {
+      TaskRecord r = entry.getValue();
+      Integer attempt = attempts.get(entry.getKey());
+      if (r == null
+          || attempt == null
+          || r.state() != RUNNING
+          || r.attempts != attempt
+          || !worker.equals(r.worker)) {
+        return Step.of(Step.Kind.DISCARDED, r);
+      }
+      ErrorInfo error =
+          ErrorInfo.of(
+              "worker_lost", "worker " + worker + " was lost while running attempt " + r.attempts);
+      Step s = fail(r, error, now);
+      entry.setValue(r);
+      return s;
+    }
+
+    @Override
+    public int getClassId() {
+      return SchedulerSerialization.LOST;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+      out.writeLong(now);
+      out.writeString(worker);
+      out.writeInt(attempts.size());
+      for (var e : attempts.entrySet()) {
+        out.writeString(e.getKey());
+        out.writeInt(e.getValue());
+      }
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+      now = in.readLong();
+      worker = in.readString();
+      int n = in.readInt();
+      attempts = new HashMap<>(n * 2);
+      for (int i = 0; i < n; i++) {
+        attempts.put(in.readString(), in.readInt());
+      }
+    }
+  }
+
+  /** Any non-terminal state → cancelled. */
+  static final class Cancel extends Base {
+    Cancel() {}
+
+    Cancel(long now) {
+      this.now = now;
+    }
+
+    @Override
+    public Step process(Map.Entry<String, TaskRecord> entry) {
+      TaskRecord r = entry.getValue();
+      if (r == null) {
+        return null;
+      }
+      if (r.state().isTerminal()) {
+        return Step.of(Step.Kind.ALREADY_TERMINAL, r);
+      }
+      boolean wasRunning = r.state() == RUNNING;
+      r.moveTo(CANCELLED);
+      r.error = ErrorInfo.of("cancelled", "cancelled by request");
+      r.finishedAt = now;
+      entry.setValue(r);
+      return Step.of(wasRunning ? Step.Kind.CANCELLED_RUNNING : Step.Kind.TERMINAL, r);
+    }
+
+    @Override
+    public int getClassId() {
+      return SchedulerSerialization.CANCEL;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+      out.writeLong(now);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+      now = in.readLong();
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package dev.gale.scheduler.impl;
+
+import com.hazelcast.aggregation.Aggregator;
+import com.hazelcast.query.Predicate;
+import dev.gale.api.InvalidRequestException;
+import dev.gale.api.TaskState;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.Map;
+
+/** Predicates, orderings and aggregations over the task map (listing and metrics). */
+final class TaskQueries {
+  private TaskQueries() {}
+
+  /** A position in the newest-first order: tasks strictly after it come next. */
+  record Cursor(long createdAt, String id) {
+    String encode() {
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString((createdAt + ":" + id).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Cursor decode(String s) {
+      try {
+        String v = new String(Base64.getUrlDecoder().decode(s), StandardCharsets.UTF_8);
+        int colon = v.indexOf(':');
+        return new Cursor(Long.parseLong(v.substring(0, colon)), v.substring(colon + 1));
+      } catch (RuntimeException e) {
+        throw new InvalidRequestException("cursor is not a cursor returned by this API");
+      }
+    }
+  }
+
+  /** Newest first; ties broken by id, descending. */
+  static final class NewestFirst
+      implements Comparator<Map.Entry<String, TaskRecord>>, java.io.Serializable {
+    @Override
+    public int compare(Map.Entry<String, TaskRecord> a, Map.Entry<String, TaskRecord> b) {
+      int c = Long.compare(b.getValue().createdAt, a.getValue().createdAt);
+      return c != 0 ? c : b.getKey().compareTo(a.getKey());
+    }
+  }
+
+  /** One tenant's tasks, optionally of one state and function, after a cursor. */
+  static final class Filter implements Predicate<String, TaskRecord> {
+    private final String tenant;
+    private final TaskState state;
+    private final String function;
+    private final long beforeCreatedAt;
+    private final String beforeId;
+
+    Filter(String tenant, TaskState state, String function, Cursor cursor) {
+      this.tenant = tenant;
+      this.state = state;
+      this.function = function;
+      this.beforeCreatedAt = cursor == null ? Long.MAX_VALUE : cursor.createdAt();
+      this.beforeId = cursor == null ? null : cursor.id();
+    }
+
+    @Override
+    public boolean apply(Map.Entry<String, TaskRecord> e) {
+      TaskRecord r = e.getValue();
+      if (!tenant.equals(r.tenant)
+          || (state != null && r.state != state)
+          || (function != null && !function.equals(r.functionId))) {
+        return false;
+      }
+      if (r.createdAt != beforeCreatedAt) {
+        return r.createdAt < beforeCreatedAt;
+      }
+      return beforeId != null && e.getKey().compareTo(beforeId) < 0;
+    }
+  }
+
+  /** Counts tasks per state in one pass. */
+  static final class StateCounts implements Aggregator<Map.Entry<String, TaskRecord>, long[]> {
+    private long[] counts = new long[TaskState.values().length];
+
+    @Override
+    public void accumulate(Map.Entry<String, TaskRecord> e) {
+      counts[e.getValue().state.ordinal()]++;
+    }
+
+    @Override
+    public void combine(Aggregator aggregator) {
+      long[] other = ((StateCounts) aggregator).counts;
+      for (int i = 0; i < counts.length; i++) {
+        counts[i] += other[i];
+      }
+    }
+
+    @Override
+    public long[] aggregate() {
+      return counts;
+    }
+  }
+}

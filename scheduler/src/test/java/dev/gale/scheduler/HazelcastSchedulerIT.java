@@ -1,0 +1,314 @@
+package dev.gale.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.gale.api.BackPressureException;
+import dev.gale.api.ConflictException;
+import dev.gale.api.ErrorInfo;
+import dev.gale.api.FunctionDefinition;
+import dev.gale.api.Json;
+import dev.gale.api.NotFoundException;
+import dev.gale.api.RawJson;
+import dev.gale.api.Task;
+import dev.gale.api.TaskState;
+import dev.gale.scheduler.impl.HazelcastScheduler;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The scheduler against a real embedded Hazelcast member on loopback. */
+class HazelcastSchedulerIT {
+  private static Scheduler scheduler;
+  private static int poolCounter;
+
+  @BeforeAll
+  static void start() {
+    scheduler = Schedulers.member(SchedulerOptions.forTests());
+  }
+
+  @AfterAll
+  static void stop() {
+    scheduler.close();
+  }
+
+  private static FunctionDefinition fn(int retries) {
+    return new FunctionDefinition(
+        "fn-" + retries + "-" + System.nanoTime(),
+        "acme",
+        "echo",
+        "java",
+        Json.readTree("{\"class\":\"dev.gale.function.builtin.Echo\"}"),
+        null,
+        null,
+        retries,
+        null,
+        false,
+        false,
+        Instant.now());
+  }
+
+  private static String newPool() {
+    return "p" + (++poolCounter) + "x" + System.nanoTime();
+  }
+
+  private static List<NewTask> tasks(FunctionDefinition f, String pool, int n) {
+    return IntStream.range(0, n)
+        .mapToObj(i -> new NewTask("acme", f, RawJson.of("{\"i\":" + i + "}"), pool, 0))
+        .toList();
+  }
+
+  private static Outcome ok(Dispatch d) {
+    return new Outcome(
+        d.taskId(), d.attempt(), d.workerId(), true, d.args(), null, null, Instant.now());
+  }
+
+  private static Outcome failed(Dispatch d, String code) {
+    return new Outcome(
+        d.taskId(),
+        d.attempt(),
+        d.workerId(),
+        false,
+        null,
+        ErrorInfo.of(code, "it broke"),
+        null,
+        Instant.now());
+  }
+
+  @Test
+  void dispatchesABatchToWorkersWithinTheirCredits() throws Exception {
+    String pool = newPool();
+    List<Task> submitted = scheduler.submit(tasks(fn(0), pool, 10));
+    assertThat(submitted).hasSize(10).allMatch(t -> t.state() == TaskState.QUEUED);
+    assertThat(scheduler.queueDepth(pool)).isEqualTo(10);
+
+    List<Dispatch> got =
+        scheduler.take(pool, List.of(new WorkerCredit("w1", 3), new WorkerCredit("w2", 4)), 1000);
+
+    assertThat(got).hasSize(7);
+    assertThat(got.stream().filter(d -> d.workerId().equals("w1"))).hasSize(3);
+    assertThat(got.stream().filter(d -> d.workerId().equals("w2"))).hasSize(4);
+    assertThat(got).allMatch(d -> d.attempt() == 1);
+    assertThat(got.get(0).taskId()).isEqualTo(submitted.get(0).id());
+    assertThat(scheduler.queueDepth(pool)).isEqualTo(3);
+    Task running = scheduler.getTask(got.get(0).taskId()).orElseThrow();
+    assertThat(running.state()).isEqualTo(TaskState.RUNNING);
+    assertThat(running.worker()).isEqualTo("w1");
+    assertThat(running.startedAt()).isNotNull();
+  }
+
+  @Test
+  void takeWaitsForWorkAndReturnsEmptyWhenNoneArrives() throws Exception {
+    String pool = newPool();
+    long t0 = System.nanoTime();
+    assertThat(scheduler.take(pool, List.of(new WorkerCredit("w", 5)), 200)).isEmpty();
+    assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(150);
+  }
+
+  @Test
+  void recordsResultsAndAnnouncesTerminalTasks() throws Exception {
+    String pool = newPool();
+    List<String> announced = new CopyOnWriteArrayList<>();
+    try (AutoCloseable sub = scheduler.onTerminal(announced::addAll)) {
+      scheduler.submit(tasks(fn(0), pool, 5));
+      List<Dispatch> got = scheduler.take(pool, List.of(new WorkerCredit("w", 5)), 1000);
+      List<String> ended = scheduler.complete(got.stream().map(HazelcastSchedulerIT::ok).toList());
+
+      assertThat(ended).hasSize(5);
+      await().until(() -> announced.containsAll(ended));
+      Task t = scheduler.getTask(got.get(2).taskId()).orElseThrow();
+      assertThat(t.state()).isEqualTo(TaskState.SUCCEEDED);
+      assertThat(t.result().toTree().get("i").asInt()).isEqualTo(2);
+      assertThat(t.finishedAt()).isNotNull();
+    }
+  }
+
+  @Test
+  void retriesAFailedAttemptUntilRetriesAreUsedUp() throws Exception {
+    String pool = newPool();
+    String id = scheduler.submit(tasks(fn(1), pool, 1)).get(0).id();
+
+    Dispatch first = scheduler.take(pool, List.of(new WorkerCredit("w", 1)), 1000).get(0);
+    assertThat(scheduler.complete(List.of(failed(first, "nonzero_exit")))).isEmpty();
+    assertThat(scheduler.getTask(id).orElseThrow().state()).isEqualTo(TaskState.QUEUED);
+
+    Dispatch second = scheduler.take(pool, List.of(new WorkerCredit("w", 1)), 1000).get(0);
+    assertThat(second.attempt()).isEqualTo(2);
+    assertThat(scheduler.complete(List.of(failed(second, "exception")))).containsExactly(id);
+
+    Task t = scheduler.getTask(id).orElseThrow();
+    assertThat(t.state()).isEqualTo(TaskState.FAILED);
+    assertThat(t.attempts()).isEqualTo(2);
+    assertThat(t.error().code()).isEqualTo("exception");
+    assertThat(t.attemptErrors()).extracting(ErrorInfo::code).containsExactly("nonzero_exit");
+  }
+
+  @Test
+  void discardsALateResultOfAnOlderAttempt() throws Exception {
+    String pool = newPool();
+    String id = scheduler.submit(tasks(fn(1), pool, 1)).get(0).id();
+    Dispatch first = scheduler.take(pool, List.of(new WorkerCredit("w1", 1)), 1000).get(0);
+    scheduler.workerLost("w1", Map.of(id, first.attempt()));
+    Dispatch second = scheduler.take(pool, List.of(new WorkerCredit("w2", 1)), 1000).get(0);
+
+    assertThat(scheduler.complete(List.of(ok(first)))).isEmpty();
+    assertThat(scheduler.getTask(id).orElseThrow().state()).isEqualTo(TaskState.RUNNING);
+    assertThat(scheduler.complete(List.of(ok(second)))).containsExactly(id);
+    Task t = scheduler.getTask(id).orElseThrow();
+    assertThat(t.state()).isEqualTo(TaskState.SUCCEEDED);
+    assertThat(t.worker()).isEqualTo("w2");
+    assertThat(t.attemptErrors()).extracting(ErrorInfo::code).containsExactly("worker_lost");
+  }
+
+  @Test
+  void failsWithWorkerLostWhenNoRetriesRemain() throws Exception {
+    String pool = newPool();
+    List<Task> submitted = scheduler.submit(tasks(fn(0), pool, 3));
+    List<Dispatch> got = scheduler.take(pool, List.of(new WorkerCredit("w1", 3)), 1000);
+    scheduler.complete(List.of(ok(got.get(0))));
+    Map<String, Integer> running = new java.util.HashMap<>();
+    got.forEach(d -> running.put(d.taskId(), d.attempt()));
+
+    scheduler.workerLost("w1", running);
+
+    assertThat(scheduler.getTask(submitted.get(0).id()).orElseThrow().state())
+        .isEqualTo(TaskState.SUCCEEDED);
+    for (Task t : List.of(submitted.get(1), submitted.get(2))) {
+      Task now = scheduler.getTask(t.id()).orElseThrow();
+      assertThat(now.state()).isEqualTo(TaskState.FAILED);
+      assertThat(now.error().code()).isEqualTo("worker_lost");
+    }
+  }
+
+  @Test
+  void aCancelledQueuedTaskIsNeverDispatched() throws Exception {
+    String pool = newPool();
+    List<Task> submitted = scheduler.submit(tasks(fn(0), pool, 2));
+    Task cancelled = scheduler.cancel(submitted.get(0).id());
+    assertThat(cancelled.state()).isEqualTo(TaskState.CANCELLED);
+    assertThat(cancelled.error().code()).isEqualTo("cancelled");
+    assertThat(scheduler.queueDepth(pool)).isEqualTo(1);
+
+    List<Dispatch> got = scheduler.take(pool, List.of(new WorkerCredit("w", 5)), 500);
+    assertThat(got).extracting(Dispatch::taskId).containsExactly(submitted.get(1).id());
+  }
+
+  @Test
+  void cancellingARunningTaskAsksItsWorkerAndIgnoresItsLateResult() throws Exception {
+    String pool = newPool();
+    Map<String, String> requests = new java.util.concurrent.ConcurrentHashMap<>();
+    try (AutoCloseable sub = scheduler.onCancelRequest(requests::putAll)) {
+      String id = scheduler.submit(tasks(fn(3), pool, 1)).get(0).id();
+      Dispatch d = scheduler.take(pool, List.of(new WorkerCredit("w9", 1)), 1000).get(0);
+      assertThat(scheduler.cancel(id).state()).isEqualTo(TaskState.CANCELLED);
+      await().until(() -> "w9".equals(requests.get(id)));
+
+      scheduler.complete(List.of(failed(d, "cancelled")));
+      assertThat(scheduler.getTask(id).orElseThrow().state()).isEqualTo(TaskState.CANCELLED);
+      assertThatThrownBy(() -> scheduler.cancel(id)).isInstanceOf(ConflictException.class);
+    }
+  }
+
+  @Test
+  void cancellingAnUnknownTaskIsNotFound() {
+    assertThatThrownBy(() -> scheduler.cancel("tnothere.0")).isInstanceOf(NotFoundException.class);
+  }
+
+  @Test
+  void getTasksKeepsTheOrderOfIdsAndMarksUnknownOnes() {
+    String pool = newPool();
+    List<Task> a = scheduler.submit(tasks(fn(0), pool, 2));
+    List<Task> b = scheduler.submit(tasks(fn(0), pool, 1));
+    var got = scheduler.getTasks(List.of(b.get(0).id(), "tmissing.1", a.get(1).id()));
+    assertThat(got.get(0)).map(Task::id).contains(b.get(0).id());
+    assertThat(got.get(1)).isEmpty();
+    assertThat(got.get(2)).map(Task::id).contains(a.get(1).id());
+  }
+
+  @Test
+  void listsOneTenantsTasksNewestFirstInPages() throws Exception {
+    String pool = newPool();
+    FunctionDefinition f = fn(0);
+    String tenant = "lister-" + System.nanoTime();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(
+          scheduler
+              .submit(List.of(new NewTask(tenant, f, RawJson.EMPTY_OBJECT, pool, 0)))
+              .get(0)
+              .id());
+      Thread.sleep(2);
+    }
+    scheduler.submit(List.of(new NewTask("someone-else", f, RawJson.EMPTY_OBJECT, pool, 0)));
+
+    TaskPage p1 = scheduler.listTasks(new TaskQuery(tenant, null, null, 2, null));
+    TaskPage p2 = scheduler.listTasks(new TaskQuery(tenant, null, null, 2, p1.nextCursor()));
+    TaskPage p3 = scheduler.listTasks(new TaskQuery(tenant, null, null, 2, p2.nextCursor()));
+
+    List<String> seen = new ArrayList<>();
+    for (TaskPage p : List.of(p1, p2, p3)) {
+      p.tasks().forEach(t -> seen.add(t.id()));
+    }
+    List<String> newestFirst = new ArrayList<>(ids);
+    Collections.reverse(newestFirst);
+    assertThat(seen).containsExactlyElementsOf(newestFirst);
+    assertThat(p3.nextCursor()).isNull();
+    assertThat(
+            scheduler.listTasks(new TaskQuery(tenant, TaskState.SUCCEEDED, null, 10, null)).tasks())
+        .isEmpty();
+  }
+
+  @Test
+  void refusesSubmissionsBeyondTheQueueLimit() {
+    try (Scheduler small =
+        Schedulers.member(
+            SchedulerOptions.builder()
+                .clusterName("gale-test-" + System.nanoTime())
+                .port(0)
+                .maxQueuedPerPool(5)
+                .build())) {
+      small.submit(tasks(fn(0), "p", 5));
+      assertThatThrownBy(() -> small.submit(tasks(fn(0), "p", 1)))
+          .isInstanceOf(BackPressureException.class)
+          .hasMessageContaining("limit 5");
+    }
+  }
+
+  @Test
+  void aClientAndAMemberSeeTheSameTasks() throws Exception {
+    SchedulerOptions memberOpts =
+        SchedulerOptions.builder().clusterName("gale-test-" + System.nanoTime()).port(0).build();
+    try (Scheduler member = Schedulers.member(memberOpts)) {
+      var address =
+          ((HazelcastScheduler) member).hazelcast().getCluster().getLocalMember().getAddress();
+      try (Scheduler client =
+          Schedulers.client(
+              SchedulerOptions.builder()
+                  .clusterName(memberOpts.clusterName())
+                  .members(List.of(address.getHost() + ":" + address.getPort()))
+                  .build())) {
+        assertThat(client.isReady()).isTrue();
+        List<Task> submitted = client.submit(tasks(fn(0), "p", 50));
+        List<Dispatch> got = member.take("p", List.of(new WorkerCredit("w", 100)), 1000);
+        assertThat(got).hasSize(50);
+        client.complete(got.stream().map(HazelcastSchedulerIT::ok).toList());
+        Set<TaskState> states = new HashSet<>();
+        client
+            .getTasks(submitted.stream().map(Task::id).toList())
+            .forEach(t -> states.add(t.orElseThrow().state()));
+        assertThat(states).containsExactly(TaskState.SUCCEEDED);
+        assertThat(member.countByState().get(TaskState.SUCCEEDED)).isEqualTo(50);
+      }
+    }
+  }
+}
