@@ -1,0 +1,218 @@
+package dev.gale.scaler.local;
+
+import dev.gale.scaler.BlockCommand;
+import dev.gale.scaler.BlockRequest;
+import dev.gale.scaler.BlockState;
+import dev.gale.scaler.BlockStatus;
+import dev.gale.scaler.ProviderException;
+import dev.gale.scaler.spi.Provider;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One block = one process on this machine, running the configured {@link BlockCommand} with its
+ * stdout and stderr appended to {@code <logDir>/<blockId>.log}.
+ *
+ * <p>Status comes from the live {@link Process}: alive is {@code RUNNING}; exit code 0 is {@code
+ * COMPLETED}, any other {@code FAILED}; a block stopped through {@link #cancel} is {@code
+ * CANCELLED}. Cancel sends SIGTERM to the block's process, waits up to the grace period, then kills
+ * the whole process tree. Processes of a block's tree that outlive its root (seen during earlier
+ * status polls) are killed when the root's exit is observed.
+ */
+public final class LocalProvider implements Provider {
+  /** The provider key. */
+  public static final String KEY = "local";
+
+  /** Default time a block gets to exit after SIGTERM. */
+  public static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
+
+  private static final Logger log = LoggerFactory.getLogger(LocalProvider.class);
+
+  private final BlockCommand command;
+  private final Path logDir;
+  private final Duration grace;
+  private final InstantSource clock;
+  private final AtomicLong seq = new AtomicLong();
+  private final Map<String, Block> blocks = new ConcurrentHashMap<>();
+
+  /**
+   * A provider; does no I/O.
+   *
+   * @param command what each block runs
+   * @param logDir where block logs go; created on first submit
+   * @param grace how long a block gets to exit after SIGTERM
+   */
+  public LocalProvider(BlockCommand command, Path logDir, Duration grace) {
+    this(command, logDir, grace, InstantSource.system());
+  }
+
+  LocalProvider(BlockCommand command, Path logDir, Duration grace, InstantSource clock) {
+    this.command = Objects.requireNonNull(command, "command");
+    this.logDir = Objects.requireNonNull(logDir, "logDir");
+    this.grace = Objects.requireNonNull(grace, "grace");
+    this.clock = clock;
+  }
+
+  @Override
+  public String key() {
+    return KEY;
+  }
+
+  @Override
+  public String submit(BlockRequest request) {
+    String id = "local-" + seq.incrementAndGet();
+    List<String> argv = command.argvFor(id, request);
+    Path logFile = logFile(id);
+    try {
+      Files.createDirectories(logDir);
+      Files.writeString(
+          logFile,
+          "--- block "
+              + id
+              + " of pool "
+              + request.pool()
+              + " starting at "
+              + clock.instant()
+              + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+      ProcessBuilder pb =
+          new ProcessBuilder(argv)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+              .redirectInput(ProcessBuilder.Redirect.from(nullFile()));
+      pb.environment().putAll(command.envFor(id, request));
+      Process p = pb.start();
+      blocks.put(id, new Block(id, p, logFile, clock.instant()));
+      log.info(
+          "block {} of pool {} started as pid {}, log {}", id, request.pool(), p.pid(), logFile);
+      return id;
+    } catch (IOException e) {
+      throw ProviderException.commandFailed(
+          "cannot start block " + id + ": " + e.getMessage(),
+          argv,
+          null,
+          "",
+          e.getMessage(),
+          false,
+          e);
+    }
+  }
+
+  @Override
+  public Map<String, BlockStatus> status(Collection<String> ids) {
+    Map<String, BlockStatus> out = new LinkedHashMap<>();
+    for (String id : ids) {
+      Block b = blocks.get(id);
+      out.put(id, b == null ? BlockStatus.of(BlockState.MISSING, clock.instant()) : b.status());
+    }
+    return out;
+  }
+
+  @Override
+  public void cancel(Collection<String> ids) {
+    List<Block> live = new ArrayList<>();
+    for (String id : ids) {
+      Block b = blocks.get(id);
+      if (b != null && b.markCancelled()) {
+        live.add(b);
+      }
+    }
+    if (live.isEmpty()) {
+      return;
+    }
+    Set<ProcessHandle> known = new LinkedHashSet<>();
+    live.forEach(b -> known.addAll(b.seen));
+    ProcessTree.terminate(live.stream().map(b -> b.process.toHandle()).toList(), known, grace);
+    live.forEach(b -> log.info("block {} cancelled", b.id));
+  }
+
+  /** The process of a block, while the provider knows the block. */
+  public Optional<Process> process(String blockId) {
+    return Optional.ofNullable(blocks.get(blockId)).map(b -> b.process);
+  }
+
+  /** The log file of a block. */
+  public Path logFile(String blockId) {
+    return logDir.resolve(blockId + ".log");
+  }
+
+  private static java.io.File nullFile() {
+    return new java.io.File(
+        System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
+  }
+
+  /** One block's process and what the provider saw of it. */
+  private final class Block {
+    final String id;
+    final Process process;
+    final Path logFile;
+    final Instant startedAt;
+    final Set<ProcessHandle> seen = ConcurrentHashMap.newKeySet();
+    private volatile boolean cancelled;
+    private volatile Instant endedAt;
+
+    Block(String id, Process process, Path logFile, Instant startedAt) {
+      this.id = id;
+      this.process = process;
+      this.logFile = logFile;
+      this.startedAt = startedAt;
+      process.onExit().thenRun(this::ended);
+    }
+
+    /** Marks it cancelled; false when it was already cancelled or had ended. */
+    synchronized boolean markCancelled() {
+      if (cancelled || !process.isAlive()) {
+        return false;
+      }
+      cancelled = true;
+      return true;
+    }
+
+    private void ended() {
+      endedAt = clock.instant();
+      if (!seen.isEmpty()) {
+        ProcessTree.killLeftovers(seen);
+      }
+    }
+
+    BlockStatus status() {
+      if (process.isAlive()) {
+        process.toHandle().descendants().forEach(seen::add);
+        return cancelled
+            ? new BlockStatus(BlockState.RUNNING, "stopping", startedAt)
+            : BlockStatus.of(BlockState.RUNNING, startedAt);
+      }
+      Instant since = endedAt != null ? endedAt : clock.instant();
+      int code = process.exitValue();
+      if (cancelled) {
+        return new BlockStatus(BlockState.CANCELLED, "cancelled (exit code " + code + ")", since);
+      }
+      if (code == 0) {
+        return new BlockStatus(BlockState.COMPLETED, "exited with code 0", since);
+      }
+      return new BlockStatus(
+          BlockState.FAILED, "exited with code " + code + "; log: " + logFile, since);
+    }
+  }
+}

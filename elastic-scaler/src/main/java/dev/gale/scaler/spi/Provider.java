@@ -1,0 +1,57 @@
+package dev.gale.scaler.spi;
+
+import dev.gale.scaler.BlockRequest;
+import dev.gale.scaler.BlockStatus;
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * Acquires and releases <em>blocks</em> for one pool: a local process, a pod, a batch job. A
+ * provider never sees tasks; the node agent started in each block connects to a gateway by itself.
+ *
+ * <p><b>Contract.</b>
+ *
+ * <ul>
+ *   <li><b>Blocking.</b> Every method may block on I/O (start a process, run {@code sbatch}, call
+ *       an API) for seconds; {@link #cancel} may block for the provider's grace period. Never call
+ *       them on an event loop.
+ *   <li><b>Threads.</b> Implementations are thread-safe: the scaler's loop and a shutdown may call
+ *       them concurrently.
+ *   <li><b>Construction.</b> Constructors and factories do no I/O (no processes, no network, no
+ *       files); the first I/O happens in {@link #submit}, {@link #status} or {@link #cancel}.
+ *   <li><b>Ids.</b> Block ids are chosen by the provider, unique within it, and never reused.
+ * </ul>
+ */
+public interface Provider {
+
+  /** The key this provider is registered under, e.g. {@code local}, {@code slurm}. */
+  String key();
+
+  /**
+   * Starts one block. Returns once the block is requested (a batch job may still be pending).
+   *
+   * @return the block's id, for {@link #status} and {@link #cancel}
+   * @throws dev.gale.scaler.ProviderException when the block cannot be requested; for a failed
+   *     command its details carry the command, exit code, stdout and stderr
+   */
+  String submit(BlockRequest request);
+
+  /**
+   * The status of blocks. The answer has an entry for every id asked, keyed by id (never aligned by
+   * position); an id the provider does not know maps to {@link dev.gale.scaler.BlockState#MISSING}.
+   * Never null.
+   *
+   * @throws dev.gale.scaler.ProviderException when the provider cannot be queried at all
+   */
+  Map<String, BlockStatus> status(Collection<String> ids);
+
+  /**
+   * Stops blocks and everything they started, gracefully when the provider can (a signal, then a
+   * forced stop after a grace period). Returns when they are stopped or the request to stop them is
+   * accepted. Unknown or finished ids are ignored; calling it twice is harmless. Cancelled blocks
+   * then report {@link dev.gale.scaler.BlockState#CANCELLED}.
+   *
+   * @throws dev.gale.scaler.ProviderException when the request to stop them fails
+   */
+  void cancel(Collection<String> ids);
+}
