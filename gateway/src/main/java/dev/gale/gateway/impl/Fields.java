@@ -1,0 +1,166 @@
+package dev.gale.gateway.impl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gale.api.InvalidRequestException;
+import dev.gale.api.Json;
+import dev.gale.api.PayloadTooLargeException;
+
+/**
+ * Typed reads of request fields. Each failure is a 400 {@code invalid_request} whose message and
+ * {@code details.field} name the field by its path (for example {@code tasks[3].args}). A JSON
+ * {@code null} counts as absent.
+ */
+final class Fields {
+  private Fields() {}
+
+  /** A 400 naming the field. */
+  static InvalidRequestException invalid(String field, String message) {
+    return new InvalidRequestException("invalid_request", message, details(field));
+  }
+
+  static ObjectNode details(String field) {
+    return Json.object().put("field", field);
+  }
+
+  static String path(String prefix, String name) {
+    return prefix.isEmpty() ? name : prefix + "." + name;
+  }
+
+  /** The body as an object, or 400 when it is another JSON value. */
+  static ObjectNode object(JsonNode body, String what) {
+    if (body == null || body.isMissingNode() || body.isNull()) {
+      throw invalid(what, what + " must be a JSON object");
+    }
+    if (!body.isObject()) {
+      throw invalid(what, what + " must be a JSON object");
+    }
+    return (ObjectNode) body;
+  }
+
+  static boolean absent(JsonNode n) {
+    return n == null || n.isNull() || n.isMissingNode();
+  }
+
+  static String requiredString(JsonNode parent, String name, String prefix) {
+    JsonNode n = parent.get(name);
+    String field = path(prefix, name);
+    if (absent(n)) {
+      throw invalid(field, field + " is required");
+    }
+    if (!n.isTextual()) {
+      throw invalid(field, field + " must be a string");
+    }
+    return n.textValue();
+  }
+
+  static String optionalString(JsonNode parent, String name, String prefix) {
+    JsonNode n = parent.get(name);
+    if (absent(n)) {
+      return null;
+    }
+    String field = path(prefix, name);
+    if (!n.isTextual()) {
+      throw invalid(field, field + " must be a string");
+    }
+    return n.textValue();
+  }
+
+  /** An optional integer within bounds; fractions, strings and out-of-range values are 400. */
+  static Integer optionalInt(JsonNode parent, String name, String prefix, long min, long max) {
+    JsonNode n = parent.get(name);
+    if (absent(n)) {
+      return null;
+    }
+    String field = path(prefix, name);
+    if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+      throw invalid(field, field + " must be an integer between " + min + " and " + max);
+    }
+    long v = n.longValue();
+    if (v < min || v > max) {
+      throw invalid(field, field + " must be an integer between " + min + " and " + max);
+    }
+    return (int) v;
+  }
+
+  /** An optional non-negative number (seconds, fractions allowed). */
+  static Double optionalSeconds(JsonNode parent, String name, String prefix) {
+    JsonNode n = parent.get(name);
+    if (absent(n)) {
+      return null;
+    }
+    String field = path(prefix, name);
+    if (!n.isNumber() || n.doubleValue() < 0 || !Double.isFinite(n.doubleValue())) {
+      throw invalid(field, field + " must be a non-negative number of seconds");
+    }
+    return n.doubleValue();
+  }
+
+  static Boolean optionalBoolean(JsonNode parent, String name, String prefix) {
+    JsonNode n = parent.get(name);
+    if (absent(n)) {
+      return null;
+    }
+    String field = path(prefix, name);
+    if (!n.isBoolean()) {
+      throw invalid(field, field + " must be true or false");
+    }
+    return n.booleanValue();
+  }
+
+  static ObjectNode optionalObject(JsonNode parent, String name, String prefix) {
+    JsonNode n = parent.get(name);
+    if (absent(n)) {
+      return null;
+    }
+    String field = path(prefix, name);
+    if (!n.isObject()) {
+      throw invalid(field, field + " must be an object");
+    }
+    return (ObjectNode) n;
+  }
+
+  /**
+   * The {@code args} object as JSON text, {@code {}} when absent.
+   *
+   * @throws PayloadTooLargeException when its UTF-8 encoding exceeds {@code maxBytes}
+   */
+  static String args(JsonNode parent, String prefix, int maxBytes) {
+    JsonNode n = parent.get("args");
+    String field = path(prefix, "args");
+    if (absent(n)) {
+      return "{}";
+    }
+    if (!n.isObject()) {
+      throw invalid(field, field + " must be an object");
+    }
+    String json = n.toString();
+    long bytes = utf8Length(json);
+    if (bytes > maxBytes) {
+      ObjectNode d = details(field).put("limit", maxBytes).put("size", bytes);
+      throw new PayloadTooLargeException(
+          "too_large", field + " is " + bytes + " bytes; the limit is " + maxBytes, d);
+    }
+    return json;
+  }
+
+  /** The number of bytes of the string's UTF-8 encoding, without encoding it. */
+  static long utf8Length(CharSequence s) {
+    long n = 0;
+    int len = s.length();
+    for (int i = 0; i < len; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n++;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < len) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
+  }
+}

@@ -1,0 +1,191 @@
+package dev.gale.gateway.impl;
+
+import dev.gale.api.TaskState;
+import dev.gale.api.WorkerInfo;
+import dev.gale.scheduler.Scheduler;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The gateway's Prometheus metrics, all prefixed {@code gale_}:
+ *
+ * <ul>
+ *   <li>{@code gale_tasks{state}}: tasks per state cluster-wide (from the scheduler, refreshed at
+ *       most once per {@link #REFRESH_NANOS} when scraped);
+ *   <li>{@code gale_queue_depth{pool}}, {@code gale_workers{pool}}, {@code
+ *       gale_worker_slots{pool}}: likewise;
+ *   <li>{@code gale_tasks_submitted_total{kind}}: tasks accepted by this gateway;
+ *   <li>{@code gale_tasks_finished_total{kind,outcome}}: tasks whose end was recorded through this
+ *       gateway ({@code succeeded}, {@code failed});
+ *   <li>{@code gale_task_latency_seconds}: created → finished, observed for finished tasks this
+ *       gateway reads anyway (waited-for ones) plus a sample of the others;
+ *   <li>{@code gale_task_run_time_seconds{kind}}: an attempt's run time as its worker reports it;
+ *   <li>{@code gale_http_requests_total{method,status}}: HTTP requests answered.
+ * </ul>
+ *
+ * Thread-safe. Only {@link #refresh} blocks (it reads the scheduler).
+ */
+final class GatewayMetrics {
+  /** Minimum time between two reads of the scheduler's counts. */
+  static final long REFRESH_NANOS = 1_000_000_000L;
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<TaskState, AtomicLong> byState = new EnumMap<>(TaskState.class);
+  private final ConcurrentHashMap<String, AtomicLong> queueDepth = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicLong> workers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicLong> slots = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> submitted = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> finished = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Timer> runTime = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> http = new ConcurrentHashMap<>();
+  private final Timer latency;
+  private volatile long refreshedAt = System.nanoTime() - 2 * REFRESH_NANOS;
+
+  GatewayMetrics() {
+    for (TaskState s : TaskState.values()) {
+      AtomicLong v = new AtomicLong();
+      byState.put(s, v);
+      Gauge.builder("gale.tasks", v, AtomicLong::get)
+          .description("Tasks in each state, cluster-wide")
+          .tag("state", s.wireName())
+          .register(registry);
+    }
+    latency =
+        Timer.builder("gale.task.latency")
+            .description("Time from a task's creation to its end")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofNanos(100_000))
+            .maximumExpectedValue(Duration.ofHours(1))
+            .register(registry);
+  }
+
+  PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Counts tasks accepted by this gateway. */
+  void submitted(String kind, int n) {
+    submitted
+        .computeIfAbsent(
+            kind,
+            k ->
+                Counter.builder("gale.tasks.submitted")
+                    .description("Tasks accepted by this gateway")
+                    .tag("kind", k)
+                    .register(registry))
+        .increment(n);
+  }
+
+  /** Counts a task whose terminal outcome was recorded through this gateway. */
+  void finished(String kind, String outcome) {
+    finished
+        .computeIfAbsent(
+            kind + '\u0000' + outcome,
+            k ->
+                Counter.builder("gale.tasks.finished")
+                    .description("Tasks that ended through results recorded by this gateway")
+                    .tag("kind", kind)
+                    .tag("outcome", outcome)
+                    .register(registry))
+        .increment();
+  }
+
+  /** Records one attempt's run time. */
+  void runTime(String kind, long millis) {
+    if (millis < 0) {
+      return;
+    }
+    runTime
+        .computeIfAbsent(
+            kind,
+            k ->
+                Timer.builder("gale.task.run.time")
+                    .description("Run time of one attempt as reported by its worker")
+                    .tag("kind", k)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofNanos(100_000))
+                    .maximumExpectedValue(Duration.ofHours(24))
+                    .register(registry))
+        .record(millis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Records a task's created → finished latency. */
+  void latency(long millis) {
+    if (millis >= 0) {
+      latency.record(millis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Counts an answered HTTP request. */
+  void httpRequest(String method, int status) {
+    http.computeIfAbsent(
+            method + ' ' + status,
+            k ->
+                Counter.builder("gale.http.requests")
+                    .description("HTTP requests answered by this gateway")
+                    .tag("method", method)
+                    .tag("status", Integer.toString(status))
+                    .register(registry))
+        .increment();
+  }
+
+  /** True when the scheduler-derived gauges are older than {@link #REFRESH_NANOS}. */
+  boolean stale() {
+    return System.nanoTime() - refreshedAt > REFRESH_NANOS;
+  }
+
+  /** Reads counts, queue depths and workers from the scheduler. Blocks. */
+  void refresh(Scheduler scheduler) {
+    Map<TaskState, Long> counts = scheduler.countByState();
+    for (TaskState s : TaskState.values()) {
+      byState.get(s).set(counts.getOrDefault(s, 0L));
+    }
+    Map<String, Long> depths = scheduler.queueDepths();
+    queueDepth.values().forEach(v -> v.set(0));
+    depths.forEach((pool, d) -> gauge(queueDepth, "gale.queue.depth", "Tasks queued", pool).set(d));
+    Map<String, long[]> perPool = new HashMap<>();
+    for (WorkerInfo w : scheduler.workers()) {
+      long[] a = perPool.computeIfAbsent(w.pool(), p -> new long[2]);
+      a[0]++;
+      a[1] += w.slots();
+    }
+    workers.values().forEach(v -> v.set(0));
+    slots.values().forEach(v -> v.set(0));
+    perPool.forEach(
+        (pool, a) -> {
+          gauge(workers, "gale.workers", "Connected workers", pool).set(a[0]);
+          gauge(slots, "gale.worker.slots", "Slots of connected workers", pool).set(a[1]);
+        });
+    refreshedAt = System.nanoTime();
+  }
+
+  /** The Prometheus text exposition. */
+  String scrape() {
+    return registry.scrape();
+  }
+
+  private AtomicLong gauge(
+      ConcurrentHashMap<String, AtomicLong> map, String name, String help, String pool) {
+    return map.computeIfAbsent(
+        pool,
+        p -> {
+          AtomicLong v = new AtomicLong();
+          Gauge.builder(name, v, AtomicLong::get)
+              .description(help)
+              .tag("pool", p)
+              .register(registry);
+          return v;
+        });
+  }
+}
