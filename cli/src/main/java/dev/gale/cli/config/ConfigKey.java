@@ -1,0 +1,228 @@
+package dev.gale.cli.config;
+
+import dev.gale.gateway.GatewayOptions;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * Every configuration key Gale's command line knows: the one table of names, types, defaults and
+ * environment variables. A key {@code gale.<module>.<key>} is read from the environment variable
+ * {@code GALE_<MODULE>_<KEY>} (upper case, dots and dashes as underscores), from a properties file
+ * given with {@code --config}, or from a command-line flag bound to it; see {@link Config}.
+ */
+public enum ConfigKey {
+  HOME("gale.home", Type.PATH, () -> "~/.gale", "state directory: admin token, logs, work dirs"),
+
+  CLIENT_URL(
+      "gale.client.url",
+      Type.URL,
+      () -> "http://127.0.0.1:8080",
+      "address of the Gale service for client commands",
+      "GALE_URL"),
+  CLIENT_TOKEN(
+      "gale.client.token",
+      Type.STRING,
+      () -> null,
+      "bearer token for client commands (else the token file)",
+      "GALE_TOKEN"),
+  CLIENT_TOKEN_FILE(
+      "gale.client.token-file", Type.PATH, () -> null, "token file; default $GALE_HOME/token"),
+
+  GATEWAY_HOST("gale.gateway.host", Type.STRING, () -> "127.0.0.1", "address the gateway binds to"),
+  GATEWAY_PORT("gale.gateway.port", Type.INT, () -> "8080", "HTTP port of the gateway (0 = any)"),
+  GATEWAY_SCHEDULER(
+      "gale.gateway.scheduler",
+      Type.LIST,
+      () -> "127.0.0.1:5701",
+      "scheduler members a separate gateway connects to (host:port,...)"),
+  GATEWAY_MAX_BODY_BYTES(
+      "gale.gateway.max-body-bytes",
+      Type.LONG,
+      () -> Long.toString(gatewayDefaults().maxBodyBytes()),
+      "largest JSON request body"),
+  GATEWAY_MAX_ARTIFACT_BYTES(
+      "gale.gateway.max-artifact-bytes",
+      Type.LONG,
+      () -> Long.toString(gatewayDefaults().maxArtifactBytes()),
+      "largest uploaded JAR"),
+  GATEWAY_MAX_ARGS_BYTES(
+      "gale.gateway.max-args-bytes",
+      Type.INT,
+      () -> Integer.toString(gatewayDefaults().maxArgsBytes()),
+      "largest args of one task"),
+  GATEWAY_MAX_RESULT_BYTES(
+      "gale.gateway.max-result-bytes",
+      Type.INT,
+      () -> Integer.toString(gatewayDefaults().maxResultBytes()),
+      "largest task result"),
+  GATEWAY_MAX_OUTPUT_BYTES(
+      "gale.gateway.max-output-bytes",
+      Type.INT,
+      () -> Integer.toString(gatewayDefaults().maxOutputBytes()),
+      "stdout/stderr a shell task keeps, per stream"),
+  GATEWAY_MAX_WAIT_SECONDS(
+      "gale.gateway.max-wait-seconds",
+      Type.INT,
+      () -> Integer.toString(gatewayDefaults().maxWaitSeconds()),
+      "cap on long-poll waits"),
+  GATEWAY_HEARTBEAT_SECONDS(
+      "gale.gateway.heartbeat-seconds",
+      Type.INT,
+      () -> Integer.toString(gatewayDefaults().heartbeatSeconds()),
+      "worker heartbeat period"),
+  GATEWAY_MAX_BATCH_SIZE(
+      "gale.gateway.max-batch-size",
+      Type.INT,
+      () -> Integer.toString(gatewayDefaults().maxBatchSize()),
+      "most tasks per batch submission"),
+
+  SCHEDULER_HOST(
+      "gale.scheduler.host", Type.STRING, () -> "127.0.0.1", "address a scheduler member binds to"),
+  SCHEDULER_PORT("gale.scheduler.port", Type.INT, () -> "5701", "port of a scheduler member"),
+  SCHEDULER_MEMBERS(
+      "gale.scheduler.members",
+      Type.LIST,
+      () -> "",
+      "other scheduler members to join (host:port,...); empty for a lone member"),
+  SCHEDULER_CLUSTER_NAME(
+      "gale.scheduler.cluster-name", Type.STRING, () -> "gale", "Hazelcast cluster name"),
+  SCHEDULER_MAX_QUEUED_PER_POOL(
+      "gale.scheduler.max-queued-per-pool",
+      Type.LONG,
+      () -> "1000000",
+      "queued tasks per pool before back-pressure"),
+  SCHEDULER_BACKUP_COUNT(
+      "gale.scheduler.backup-count", Type.INT, () -> "1", "synchronous backups per partition"),
+
+  UP_WORKERS("gale.up.workers", Type.INT, () -> "2", "node agents the embedded default starts"),
+  UP_SCHEDULER_PORT(
+      "gale.up.scheduler-port",
+      Type.INT,
+      () -> "0",
+      "port of the embedded scheduler member (0 = any)"),
+  UP_READY_TIMEOUT_SECONDS(
+      "gale.up.ready-timeout-seconds",
+      Type.INT,
+      () -> "60",
+      "how long 'up' waits for its workers to connect"),
+  UP_DRAIN_SECONDS(
+      "gale.up.drain-seconds", Type.INT, () -> "10", "how long shutdown lets workers finish tasks"),
+  UP_WORKER_JVM_OPTIONS(
+      "gale.up.worker-jvm-options",
+      Type.STRING,
+      () -> "",
+      "extra JVM options for worker processes (space-separated)"),
+
+  RUNTIME_URL(
+      "gale.runtime.url", Type.URL, () -> "http://127.0.0.1:8080", "gateway a worker connects to"),
+  RUNTIME_POOL("gale.runtime.pool", Type.STRING, () -> "default", "pool a worker serves"),
+  RUNTIME_SLOTS(
+      "gale.runtime.slots",
+      Type.INT,
+      () -> Integer.toString(Runtime.getRuntime().availableProcessors()),
+      "tasks a worker runs at once (default: CPUs)"),
+  RUNTIME_PREFETCH(
+      "gale.runtime.prefetch",
+      Type.INT,
+      () -> null,
+      "tasks a worker holds beyond its slots (default: the runtime's)"),
+  RUNTIME_NODE(
+      "gale.runtime.node",
+      Type.STRING,
+      () -> null,
+      "node name a worker reports (default: host name)"),
+  RUNTIME_WORK_DIR(
+      "gale.runtime.work-dir",
+      Type.PATH,
+      () -> null,
+      "a worker's work directory (default: a temporary one, deleted at exit)"),
+  RUNTIME_PYTHON(
+      "gale.runtime.python", Type.STRING, () -> "python3", "python interpreter for python tasks"),
+  RUNTIME_DRAIN_SECONDS(
+      "gale.runtime.drain-seconds",
+      Type.INT,
+      () -> "30",
+      "how long a stopping worker lets running tasks finish"),
+  RUNTIME_TOKEN_FILE(
+      "gale.runtime.token-file",
+      Type.PATH,
+      () -> null,
+      "file holding the worker token (else $GALE_WORKER_TOKEN)");
+
+  /** How a value is checked. */
+  public enum Type {
+    STRING,
+    INT,
+    LONG,
+    BOOLEAN,
+    PATH,
+    URL,
+    /** Comma-separated. */
+    LIST
+  }
+
+  private final String key;
+  private final Type type;
+  private final Supplier<String> defaultValue;
+  private final String description;
+  private final String alias;
+
+  ConfigKey(String key, Type type, Supplier<String> defaultValue, String description) {
+    this(key, type, defaultValue, description, null);
+  }
+
+  ConfigKey(
+      String key, Type type, Supplier<String> defaultValue, String description, String alias) {
+    this.key = key;
+    this.type = type;
+    this.defaultValue = defaultValue;
+    this.description = description;
+    this.alias = alias;
+  }
+
+  /** The key as written in a config file, e.g. {@code gale.gateway.port}. */
+  public String key() {
+    return key;
+  }
+
+  public Type type() {
+    return type;
+  }
+
+  /** The built-in default, or null when there is none. */
+  public String defaultValue() {
+    return defaultValue.get();
+  }
+
+  public String description() {
+    return description;
+  }
+
+  /** The environment variable, e.g. {@code GALE_GATEWAY_PORT}. */
+  public String envVar() {
+    return "GALE_"
+        + key.substring("gale.".length())
+            .replace('.', '_')
+            .replace('-', '_')
+            .toUpperCase(Locale.ROOT);
+  }
+
+  /** A second, shorter environment variable read after {@link #envVar()}, or null. */
+  public String envAlias() {
+    return alias;
+  }
+
+  /** The key with this name, or null. */
+  public static ConfigKey byKey(String key) {
+    for (ConfigKey k : values()) {
+      if (k.key.equals(key)) {
+        return k;
+      }
+    }
+    return null;
+  }
+
+  private static GatewayOptions gatewayDefaults() {
+    return GatewayOptions.builder().build();
+  }
+}

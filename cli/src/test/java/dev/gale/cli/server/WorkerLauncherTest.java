@@ -1,0 +1,34 @@
+package dev.gale.cli.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WorkerLauncherTest {
+  @Test
+  void passesModuleFlagsAndPropertiesButNotAgentsOrHeap() {
+    assertThat(
+            WorkerLauncher.inheritedJvmFlags(
+                List.of(
+                    "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                    "--add-modules=java.se",
+                    "-Dhazelcast.phone.home.enabled=false",
+                    "-Xmx2g",
+                    "-agentlib:jdwp=transport=dt_socket,server=y,address=5005",
+                    "-Djdk.module.addopens.0=x")))
+        .containsExactly(
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-modules=java.se",
+            "-Dhazelcast.phone.home.enabled=false");
+  }
+
+  @Test
+  void runsMainWorkerWithThisClassPath() {
+    List<String> argv = WorkerLauncher.command("-Xmx256m", List.of("--pool", "{pool}"));
+    assertThat(argv.get(0)).endsWith("java");
+    assertThat(argv).containsSequence("-cp", System.getProperty("java.class.path"));
+    assertThat(argv).containsSequence("dev.gale.cli.Main", "worker", "--pool", "{pool}");
+    assertThat(argv).contains("-Xmx256m");
+  }
+}
