@@ -8,25 +8,14 @@ import dev.gale.api.Task;
 import dev.gale.api.TaskState;
 import dev.gale.client.FunctionRequest;
 import dev.gale.client.GaleClient;
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,103 +28,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UpCommandIT {
   @TempDir Path home;
-  private Process up;
-  private final Set<ProcessHandle> tree = new HashSet<>();
-  private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+  private UpProcess up;
 
   @AfterEach
   void killLeftovers() {
-    if (up != null && up.isAlive()) {
-      up.destroyForcibly();
+    if (up != null) {
+      up.close();
     }
-    tree.forEach(ProcessHandle::destroyForcibly);
-  }
-
-  private List<String> command(boolean ownProcessGroup) {
-    List<String> cmd = new ArrayList<>();
-    if (ownProcessGroup) {
-      cmd.add("setsid");
-    }
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(Arrays.asList(System.getProperty("gale.test.jvm", "").trim().split("\\s+")));
-    cmd.add("-cp");
-    cmd.add(
-        System.getProperty("gale.cli.jar")
-            + File.pathSeparator
-            + System.getProperty("gale.cli.lib")
-            + "/*");
-    cmd.add("dev.gale.cli.Main");
-    cmd.addAll(
-        List.of(
-            "up",
-            "--port",
-            "0",
-            "--workers",
-            "2",
-            "--slots",
-            "2",
-            "--home",
-            home.toString(),
-            "--drain-seconds",
-            "5"));
-    cmd.removeIf(String::isBlank);
-    return cmd;
-  }
-
-  /** Starts {@code gale up} and returns its URL once it printed the "up" line. */
-  private URI start(boolean ownProcessGroup) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(command(ownProcessGroup)).redirectErrorStream(true);
-    pb.environment().keySet().removeIf(k -> k.startsWith("GALE_"));
-    up = pb.start();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(up.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) {
-                  lines.add(l);
-                }
-              } catch (IOException e) {
-                // process ended
-              }
-            });
-    reader.setDaemon(true);
-    reader.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    StringBuilder seen = new StringBuilder();
-    while (System.nanoTime() < deadline) {
-      String l = lines.poll(1, TimeUnit.SECONDS);
-      if (l == null) {
-        assertThat(up.isAlive()).as("gale up exited early:\n%s", seen).isTrue();
-        continue;
-      }
-      seen.append(l).append('\n');
-      if (l.startsWith("Gale is up at ")) {
-        up.toHandle().descendants().forEach(tree::add);
-        return URI.create(l.substring("Gale is up at ".length()).trim());
-      }
-    }
-    throw new AssertionError("no 'Gale is up' line within 120 s:\n" + seen);
-  }
-
-  private void assertStopsCleanly() throws Exception {
-    assertThat(up.waitFor(90, TimeUnit.SECONDS)).as("gale up stopped").isTrue();
-    assertThat(up.exitValue()).isZero();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (tree.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-    assertThat(tree)
-        .as("processes started by gale up")
-        .isNotEmpty()
-        .noneMatch(ProcessHandle::isAlive);
   }
 
   @Test
   void servesRequestsWithAPrivateTokenAndStopsEverythingOnSigterm() throws Exception {
-    URI url = start(false);
-    assertThat(tree).as("worker processes").hasSizeGreaterThanOrEqualTo(2);
+    up = UpProcess.start(home, false, "--workers", "2", "--slots", "2");
+    URI url = up.url;
+    assertThat(up.tree).as("worker processes").hasSizeGreaterThanOrEqualTo(2);
 
     Path token = home.resolve("token");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(token)))
@@ -147,7 +53,7 @@ class UpCommandIT {
                 HttpResponse.BodyHandlers.ofString());
     assertThat(ready.statusCode()).isEqualTo(200);
 
-    GaleClient client = GaleClient.builder().url(url).token(Files.readString(token).trim()).build();
+    GaleClient client = GaleClient.builder().url(url).token(up.adminToken()).build();
     assertThat(client.workers()).hasSize(2);
     var fn =
         client.registerFunction(
@@ -158,19 +64,20 @@ class UpCommandIT {
     assertThat(t.state()).isEqualTo(TaskState.SUCCEEDED);
     assertThat(t.result().toTree().path("stdout").asText()).isEqualTo("hi gale\n");
 
-    up.destroy(); // SIGTERM
-    assertStopsCleanly();
+    up.process.destroy(); // SIGTERM
+    up.assertStopsCleanly();
   }
 
   @Test
   void ctrlCOnTheProcessGroupStopsEverythingCleanly() throws Exception {
     assumeTrue(onPath("setsid") && onPath("kill"), "needs setsid and kill (util-linux, procps)");
-    start(true);
+    up = UpProcess.start(home, true, "--workers", "2", "--slots", "2");
     // what a terminal does on Ctrl-C: SIGINT to every process of the foreground group
-    Process kill = new ProcessBuilder("kill", "-INT", "--", "-" + up.pid()).inheritIO().start();
+    Process kill =
+        new ProcessBuilder("kill", "-INT", "--", "-" + up.process.pid()).inheritIO().start();
     assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(kill.exitValue()).isZero();
-    assertStopsCleanly();
+    up.assertStopsCleanly();
   }
 
   private static boolean onPath(String program) {
@@ -184,13 +91,9 @@ class UpCommandIT {
 
   @Test
   void killingTheParentLeavesNoWorkerBehind() throws Exception {
-    start(false);
-    up.destroyForcibly(); // SIGKILL: no shutdown code runs in gale up
-    up.waitFor(10, TimeUnit.SECONDS);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (tree.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-    }
-    assertThat(tree).isNotEmpty().noneMatch(ProcessHandle::isAlive);
+    up = UpProcess.start(home, false, "--workers", "2", "--slots", "2");
+    up.process.destroyForcibly(); // SIGKILL: no shutdown code runs in gale up
+    up.process.waitFor(10, TimeUnit.SECONDS);
+    up.awaitTreeGone(30);
   }
 }

@@ -368,13 +368,7 @@ public final class HazelcastScheduler implements Scheduler {
         q.drainTo(ids, total - 1);
       }
     }
-    Map<String, String> workerByTask = new HashMap<>(ids.size() * 2);
-    int next = 0;
-    for (WorkerCredit c : credits) {
-      for (int i = 0; i < c.credits() && next < ids.size(); i++) {
-        workerByTask.put(ids.get(next++), c.workerId());
-      }
-    }
+    Map<String, String> workerByTask = assign(ids, credits);
     long now = clock.millis();
     Map<String, Step> steps =
         applyGrouped(ids, group -> new Processors.Dispatch(subMap(workerByTask, group), now));
@@ -387,6 +381,31 @@ public final class HazelcastScheduler implements Scheduler {
       }
     }
     return out;
+  }
+
+  /**
+   * Deals tasks to workers round-robin, each up to its credit, so that a small batch spreads over
+   * the pool instead of filling the first worker's prefetch while others idle.
+   */
+  static Map<String, String> assign(List<String> ids, List<WorkerCredit> credits) {
+    Map<String, String> workerByTask = new HashMap<>(ids.size() * 2);
+    int[] left = new int[credits.size()];
+    for (int w = 0; w < left.length; w++) {
+      left[w] = Math.max(0, credits.get(w).credits());
+    }
+    int next = 0;
+    boolean dealt = true;
+    while (next < ids.size() && dealt) {
+      dealt = false;
+      for (int w = 0; w < left.length && next < ids.size(); w++) {
+        if (left[w] > 0) {
+          left[w]--;
+          workerByTask.put(ids.get(next++), credits.get(w).workerId());
+          dealt = true;
+        }
+      }
+    }
+    return workerByTask;
   }
 
   @Override
