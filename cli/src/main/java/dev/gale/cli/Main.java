@@ -2,6 +2,7 @@ package dev.gale.cli;
 
 import dev.gale.api.GaleException;
 import dev.gale.cli.commands.ArtifactsCommand;
+import dev.gale.cli.commands.BenchCommand;
 import dev.gale.cli.commands.ConfigCommand;
 import dev.gale.cli.commands.FunctionsCommand;
 import dev.gale.cli.commands.InvokeCommand;
@@ -55,6 +56,7 @@ import picocli.CommandLine.Spec;
       WorkersCommand.class,
       ArtifactsCommand.class,
       ConfigCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

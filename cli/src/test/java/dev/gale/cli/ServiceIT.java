@@ -462,4 +462,46 @@ class ServiceIT {
             HttpResponse.BodyHandlers.ofString());
     assertThat(openapi.body()).startsWith("openapi: 3");
   }
+
+  @Test
+  void benchMeasuresThroughputAndLatencyOfTheRunningService() throws Exception {
+    Map<String, String> env = Map.of("GALE_HOME", home.toString());
+    CliTestSupport.Run t =
+        CliTestSupport.run(
+            env,
+            "bench",
+            "throughput",
+            "--url",
+            up.url.toString(),
+            "--tasks",
+            "300",
+            "--batch",
+            "50",
+            "--concurrency",
+            "2");
+    assertThat(t.code()).as(t.err()).isZero();
+    JsonNode tr = Json.readTree(t.out());
+    assertThat(tr.get("tasks").asInt()).isEqualTo(300);
+    assertThat(tr.get("failed").asInt()).isZero();
+    assertThat(tr.get("tasksPerSecond").asLong()).isPositive();
+
+    CliTestSupport.Run l =
+        CliTestSupport.run(
+            env,
+            "bench",
+            "latency",
+            "--url",
+            up.url.toString(),
+            "--requests",
+            "30",
+            "--warmup",
+            "5",
+            "--kind",
+            "python");
+    assertThat(l.code()).as(l.err()).isZero();
+    JsonNode lr = Json.readTree(l.out());
+    assertThat(lr.get("p50Ms").asDouble())
+        .isPositive()
+        .isLessThanOrEqualTo(lr.get("p99Ms").asDouble());
+  }
 }

@@ -41,6 +41,16 @@ public abstract class ClientCommand implements Callable<Integer> {
 
   /** A client for the configured service and token. */
   protected GaleClient client() {
+    return GaleClient.builder().url(serviceUrl()).token(token()).build();
+  }
+
+  /** The configured service URL. */
+  protected URI serviceUrl() {
+    return url != null ? url : URI.create(Main.of(spec).config().get(ConfigKey.CLIENT_URL));
+  }
+
+  /** The bearer token: {@code --token-file}, else the configured token, else the home's file. */
+  protected String token() {
     Main main = Main.of(spec);
     String token = null;
     if (tokenFile != null) {
@@ -55,8 +65,7 @@ public abstract class ClientCommand implements Callable<Integer> {
     if (token == null) {
       token = GaleClient.readTokenFile(main.home().resolve("token"));
     }
-    URI u = url != null ? url : URI.create(main.config().get(ConfigKey.CLIENT_URL));
-    return GaleClient.builder().url(u).token(token).build();
+    return token;
   }
 
   /** Prints a value as indented JSON on stdout. */
