@@ -20,6 +20,10 @@ public final class NodeAgentOptions {
   private final String node;
   private final String workerId;
   private final int slots;
+
+  /** Default prefetch per slot; see {@link Builder#prefetch}. */
+  public static final int DEFAULT_PREFETCH_PER_SLOT = 16;
+
   private final int prefetch;
   private final Path workDir;
   private final String python;
@@ -241,7 +245,13 @@ public final class NodeAgentOptions {
       return this;
     }
 
-    /** Extra tasks accepted beyond the slots, queued locally. Default: equal to the slots. */
+    /**
+     * Extra tasks accepted beyond the slots, queued locally. Default: {@value
+     * #DEFAULT_PREFETCH_PER_SLOT} per slot. Each result returns one credit, so the tasks in flight
+     * per worker bound its throughput to about {@code (slots + prefetch) / round trip}: with the
+     * prefetch equal to the slots, no-op tasks ran at ~1,500/s on 2 workers here, with 16 per slot
+     * at ~10,000–20,000/s. A smaller prefetch balances long tasks of uneven length better.
+     */
     public Builder prefetch(int prefetch) {
       this.prefetch = prefetch;
       return this;
@@ -347,7 +357,7 @@ public final class NodeAgentOptions {
         b.slots = Runtime.getRuntime().availableProcessors();
       }
       if (b.prefetch == null) {
-        b.prefetch = b.slots;
+        b.prefetch = b.slots * DEFAULT_PREFETCH_PER_SLOT;
       }
       if (b.node == null || b.node.isBlank()) {
         b.node = hostName();

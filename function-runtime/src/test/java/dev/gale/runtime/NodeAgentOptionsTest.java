@@ -21,7 +21,7 @@ class NodeAgentOptionsTest {
     int cpus = Runtime.getRuntime().availableProcessors();
     assertThat(o.pool()).isEqualTo("default");
     assertThat(o.slots()).isEqualTo(cpus);
-    assertThat(o.prefetch()).isEqualTo(cpus);
+    assertThat(o.prefetch()).isEqualTo(cpus * NodeAgentOptions.DEFAULT_PREFETCH_PER_SLOT);
     assertThat(o.python()).isEqualTo("python3");
     assertThat(o.reconnectMin()).isEqualTo(Duration.ofSeconds(1));
     assertThat(o.reconnectMax()).isEqualTo(Duration.ofSeconds(30));
@@ -34,7 +34,7 @@ class NodeAgentOptionsTest {
 
   @Test
   void prefetchFollowsAnExplicitSlotCount() {
-    assertThat(minimal().slots(3).build().prefetch()).isEqualTo(3);
+    assertThat(minimal().slots(3).build().prefetch()).isEqualTo(48);
     assertThat(minimal().slots(3).prefetch(0).build().prefetch()).isZero();
   }
 

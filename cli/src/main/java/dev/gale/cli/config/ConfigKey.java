@@ -125,7 +125,7 @@ public enum ConfigKey {
       "gale.runtime.prefetch",
       Type.INT,
       () -> null,
-      "tasks a worker holds beyond its slots (default: the runtime's)"),
+      "tasks a worker holds beyond its slots (default: 16 per slot; also read by the workers of up)"),
   RUNTIME_NODE(
       "gale.runtime.node",
       Type.STRING,
