@@ -196,4 +196,23 @@ class InvokeIT {
       Thread.currentThread().interrupt();
     }
   }
+
+  @Test
+  void aTaskSubmittedBeforeItsFunctionWasDeletedStillRuns() {
+    String pool = GatewayHarness.newPool();
+    String fn = h.echoFunction(user, pool, 0, false);
+    String id =
+        h.http
+            .post("/v1/functions/" + fn + "/invoke", user, args("args", args("k", 7)))
+            .json()
+            .get("id")
+            .asText();
+    assertThat(h.http.delete("/v1/functions/" + fn, user).status()).isEqualTo(204);
+    assertThat(h.http.get("/v1/functions/" + fn, user).status()).isEqualTo(404);
+
+    h.worker("w-after-delete", pool, 1, 0);
+    JsonNode done = h.http.get("/v1/tasks/" + id + "?wait=20", user).json();
+    assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("succeeded");
+    assertThat(done.at("/result/k").asInt()).isEqualTo(7);
+  }
 }

@@ -37,8 +37,18 @@ public interface Scheduler extends AutoCloseable {
   /** Functions visible to the tenant (its own and public ones), oldest first. */
   List<FunctionDefinition> listFunctions(String tenant);
 
-  /** Deletes a function; tasks already submitted still run. Returns false if it did not exist. */
+  /**
+   * Deletes a function: it is no longer found by {@link #getFunction} or listed. Its definition
+   * stays readable through {@link #getFunctionForDispatch}, because tasks submitted before the
+   * delete still run. Returns false if it did not exist.
+   */
   boolean deleteFunction(String id);
+
+  /**
+   * The function with this id, including one deleted after tasks of it were submitted; for
+   * dispatching those tasks, never for the user API.
+   */
+  Optional<FunctionDefinition> getFunctionForDispatch(String id);
 
   // ---- artifacts (JARs for the java kind) ----
 

@@ -311,4 +311,17 @@ class HazelcastSchedulerIT {
       }
     }
   }
+
+  @Test
+  void aDeletedFunctionIsGoneForUsersButStillDispatchable() {
+    FunctionDefinition f = fn(0);
+    scheduler.putFunction(f);
+    assertThat(scheduler.deleteFunction(f.id())).isTrue();
+    assertThat(scheduler.getFunction(f.id())).isEmpty();
+    assertThat(scheduler.listFunctions("acme"))
+        .extracting(FunctionDefinition::id)
+        .doesNotContain(f.id());
+    assertThat(scheduler.getFunctionForDispatch(f.id())).contains(f);
+    assertThat(scheduler.deleteFunction(f.id())).isFalse();
+  }
 }

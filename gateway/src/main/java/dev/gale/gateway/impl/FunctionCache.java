@@ -48,7 +48,9 @@ final class FunctionCache {
    */
   Optional<FunctionDefinition> load(String id) {
     Entry e = entries.get(id);
-    return e != null ? Optional.of(e.function()) : scheduler.getFunction(id).map(this::cache);
+    return e != null
+        ? Optional.of(e.function())
+        : scheduler.getFunctionForDispatch(id).map(this::cache);
   }
 
   private FunctionDefinition cache(FunctionDefinition f) {

@@ -49,6 +49,11 @@ public final class FakeScheduler implements Scheduler {
   }
 
   @Override
+  public Optional<FunctionDefinition> getFunctionForDispatch(String id) {
+    return getFunction(id);
+  }
+
+  @Override
   public List<FunctionDefinition> listFunctions(String tenant) {
     return functions.values().stream().filter(f -> f.visibleTo(tenant)).toList();
   }

@@ -76,6 +76,7 @@ public final class HazelcastScheduler implements Scheduler {
   private final SchedulerOptions options;
   private final Clock clock;
   private final IMap<String, FunctionDefinition> functions;
+  private final IMap<String, FunctionDefinition> deletedFunctions;
   private final IMap<String, byte[]> artifacts;
   private final IMap<String, TokenRecord> tokens;
   private final IMap<String, String> pools;
@@ -90,6 +91,7 @@ public final class HazelcastScheduler implements Scheduler {
     this.options = options;
     this.clock = clock;
     this.functions = hz.getMap("gale.functions");
+    this.deletedFunctions = hz.getMap("gale.functions.deleted");
     this.artifacts = hz.getMap("gale.artifacts");
     this.tokens = hz.getMap("gale.tokens");
     this.pools = hz.getMap("gale.pools");
@@ -194,7 +196,18 @@ public final class HazelcastScheduler implements Scheduler {
 
   @Override
   public boolean deleteFunction(String id) {
+    FunctionDefinition f = functions.get(id);
+    if (f == null) {
+      return false;
+    }
+    deletedFunctions.set(id, f);
     return functions.remove(id) != null;
+  }
+
+  @Override
+  public Optional<FunctionDefinition> getFunctionForDispatch(String id) {
+    FunctionDefinition f = functions.get(id);
+    return Optional.ofNullable(f != null ? f : deletedFunctions.get(id));
   }
 
   @Override
