@@ -3,12 +3,18 @@ package dev.gale.transfer;
 import dev.gale.transfer.spi.Stager;
 import java.net.URI;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
-/** Chooses a {@link Stager} by URL scheme; an unknown scheme fails naming the known ones. */
-public final class Stagers {
+/**
+ * Chooses a {@link Stager} by URL scheme; an unknown scheme fails naming the known ones. Closing
+ * the registry closes the stagers that hold resources (those that are {@link AutoCloseable}).
+ */
+public final class Stagers implements AutoCloseable {
   private final Map<String, Stager> byScheme = new TreeMap<>();
 
   /** A registry of the given stagers; a scheme served twice is a configuration error. */
@@ -52,10 +58,44 @@ public final class Stagers {
     return s;
   }
 
-  /** The URL without user info or query, safe for logs and errors. */
+  /**
+   * Closes each registered stager that is {@link AutoCloseable}, once, even when one of them fails;
+   * the first failure is thrown after all were tried.
+   */
+  @Override
+  public void close() {
+    RuntimeException first = null;
+    Set<Stager> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+    distinct.addAll(byScheme.values());
+    for (Stager s : distinct) {
+      if (s instanceof AutoCloseable c) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          if (first == null) {
+            first = new IllegalStateException("closing " + s.getClass().getName() + " failed", e);
+          } else {
+            first.addSuppressed(e);
+          }
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  /**
+   * The URL without user info, query or fragment, safe for logs and errors. An authority that is
+   * not a host name (such as an S3 bucket with {@code _}) is kept, less any user info.
+   */
   public static String redact(URI url) {
-    String host = url.getHost() == null ? "" : url.getHost();
+    String host = url.getHost();
     String port = url.getPort() < 0 ? "" : ":" + url.getPort();
+    if (host == null) {
+      String authority = url.getRawAuthority();
+      host = authority == null ? "" : authority.substring(authority.lastIndexOf('@') + 1);
+    }
     String path = url.getPath() == null ? "" : url.getPath();
     return url.getScheme() + "://" + host + port + path;
   }

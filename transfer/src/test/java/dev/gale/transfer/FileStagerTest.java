@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gale.transfer.file.FileStager;
+import dev.gale.transfer.spi.Stager;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,9 +12,25 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class FileStagerTest {
+class FileStagerTest extends StagerContract {
   @TempDir Path root;
   @TempDir Path outside;
+
+  @Override
+  protected Stager stager() {
+    return new FileStager(List.of(root));
+  }
+
+  @Override
+  protected URI freshUrl(String name) {
+    return root.resolve("store").resolve(unique(name)).toUri();
+  }
+
+  @Override
+  protected URI withUserInfo(URI url, String userInfo) {
+    // file URLs have no user info of their own; put it in an authority, which FileStager refuses
+    return URI.create("file://" + userInfo + "@localhost" + url.getRawPath());
+  }
 
   @Test
   void copiesInAndOutWithinTheAllowedRoot() throws Exception {

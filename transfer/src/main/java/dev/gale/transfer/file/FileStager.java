@@ -1,7 +1,9 @@
 package dev.gale.transfer.file;
 
+import dev.gale.transfer.Stagers;
 import dev.gale.transfer.StagingException;
 import dev.gale.transfer.spi.Stager;
+import dev.gale.transfer.spi.StagingFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -13,7 +15,8 @@ import java.util.Set;
 /**
  * {@code file://} URLs on local and shared file systems, confined to a list of allowed roots: a URL
  * whose normalised path (after resolving symbolic links where they exist) leaves every root is
- * refused.
+ * refused. Copies go through a hidden part file beside the destination that is moved into place
+ * when complete, so that no reader sees a half-copied file.
  */
 public final class FileStager implements Stager {
   private final List<Path> roots;
@@ -31,24 +34,37 @@ public final class FileStager implements Stager {
   @Override
   public long stageIn(URI source, Path target) {
     Path from = allowed(source);
+    Path part = null;
     try {
-      Files.createDirectories(target.toAbsolutePath().getParent());
-      Files.copy(from, target, StandardCopyOption.REPLACE_EXISTING);
-      return Files.size(target);
+      part = StagingFiles.newPartFile(target);
+      Files.copy(from, part, StandardCopyOption.REPLACE_EXISTING);
+      long size = Files.size(part);
+      StagingFiles.commit(part, target);
+      part = null;
+      return size;
     } catch (IOException e) {
-      throw new StagingException("cannot read " + source + ": " + e, false, e);
+      throw new StagingException("cannot read " + Stagers.redact(source) + ": " + e, false, e);
+    } finally {
+      StagingFiles.discard(part);
     }
   }
 
   @Override
   public long stageOut(Path source, URI destination) {
     Path to = allowed(destination);
+    Path part = null;
     try {
-      Files.createDirectories(to.getParent());
-      Files.copy(source, to, StandardCopyOption.REPLACE_EXISTING);
-      return Files.size(to);
+      part = StagingFiles.newPartFile(to);
+      Files.copy(source, part, StandardCopyOption.REPLACE_EXISTING);
+      long size = Files.size(part);
+      StagingFiles.commit(part, to);
+      part = null;
+      return size;
     } catch (IOException e) {
-      throw new StagingException("cannot write " + destination + ": " + e, false, e);
+      throw new StagingException(
+          "cannot write " + Stagers.redact(destination) + ": " + e, false, e);
+    } finally {
+      StagingFiles.discard(part);
     }
   }
 
@@ -64,7 +80,7 @@ public final class FileStager implements Stager {
         p = existing.toRealPath().resolve(existing.relativize(p)).normalize();
       }
     } catch (IllegalArgumentException | IOException e) {
-      throw new StagingException("not a usable file URL: " + url, false, e);
+      throw new StagingException("not a usable file URL: " + Stagers.redact(url), false, e);
     }
     for (Path root : roots) {
       if (p.startsWith(root)) {

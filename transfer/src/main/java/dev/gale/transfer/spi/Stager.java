@@ -10,7 +10,12 @@ import java.util.Set;
  *
  * <p>Contract: methods may block on I/O and are called from worker threads, never from an event
  * loop; implementations are thread-safe; constructors do no I/O. Failures throw {@link
- * dev.gale.transfer.StagingException} naming the URL (never credentials) and the cause.
+ * dev.gale.transfer.StagingException} naming the URL (never credentials) and the cause, marked
+ * retryable when the same call may succeed later (a timeout, a 503) and not when it cannot (a
+ * missing object, a checksum mismatch, a refused path). A download replaces {@code target} only
+ * when complete, never leaving a partial file under its name. A stager that holds connections or
+ * threads also implements {@link AutoCloseable}; {@link dev.gale.transfer.Stagers#close()} closes
+ * it.
  */
 public interface Stager {
 
