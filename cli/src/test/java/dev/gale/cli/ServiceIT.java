@@ -434,7 +434,9 @@ class ServiceIT {
               victim[0] = t.path("worker").asText(null);
               return t.get("state").asText().equals("running");
             });
-    ProcessHandle worker = up.workerProcess(victim[0]).orElseThrow();
+    ProcessHandle worker =
+        up.workerProcess(victim[0])
+            .orElseThrow(() -> new AssertionError("no live process for worker " + victim[0]));
     assertThat(worker.destroyForcibly()).isTrue(); // SIGKILL
 
     List<JsonNode> ends = new ArrayList<>();

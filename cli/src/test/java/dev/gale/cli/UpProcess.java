@@ -14,11 +14,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code gale up} as a child JVM started from the packaged jar and lib directory, exactly as {@code
@@ -29,12 +33,18 @@ final class UpProcess implements AutoCloseable {
   final Process process;
   final URI url;
   final Set<ProcessHandle> tree = new HashSet<>();
-  private final StringBuilder output = new StringBuilder();
 
-  private UpProcess(Path home, Process process, URI url) {
+  /** Block (worker) id → pid of its latest process, from the local provider's log lines. */
+  private final Map<String, Long> blockPids;
+
+  private static final Pattern BLOCK_STARTED =
+      Pattern.compile("block (\\S+) of pool \\S+ started as pid (\\d+)");
+
+  private UpProcess(Path home, Process process, URI url, Map<String, Long> blockPids) {
     this.home = home;
     this.process = process;
     this.url = url;
+    this.blockPids = blockPids;
   }
 
   /**
@@ -65,6 +75,7 @@ final class UpProcess implements AutoCloseable {
     Process p = pb.start();
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     StringBuilder seen = new StringBuilder();
+    Map<String, Long> blockPids = new ConcurrentHashMap<>();
     Thread reader =
         new Thread(
             () -> {
@@ -72,6 +83,10 @@ final class UpProcess implements AutoCloseable {
                   new BufferedReader(
                       new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String l; (l = r.readLine()) != null; ) {
+                  Matcher m = BLOCK_STARTED.matcher(l);
+                  if (m.find()) {
+                    blockPids.put(m.group(1), Long.parseLong(m.group(2)));
+                  }
                   lines.add(l);
                   synchronized (seen) {
                     seen.append(l).append('\n');
@@ -93,7 +108,8 @@ final class UpProcess implements AutoCloseable {
       }
       if (l.startsWith("Gale is up at ")) {
         UpProcess up =
-            new UpProcess(home, p, URI.create(l.substring("Gale is up at ".length()).trim()));
+            new UpProcess(
+                home, p, URI.create(l.substring("Gale is up at ".length()).trim()), blockPids);
         p.toHandle().descendants().forEach(up.tree::add);
         return up;
       }
@@ -107,15 +123,13 @@ final class UpProcess implements AutoCloseable {
     return Files.readString(home.resolve("token")).trim();
   }
 
-  /** The live worker process whose command line names this worker id. */
+  /**
+   * The live process of a worker: {@code gale up} names its workers after their blocks and logs
+   * each block's pid when it starts it.
+   */
   Optional<ProcessHandle> workerProcess(String workerId) {
-    return process
-        .toHandle()
-        .descendants()
-        .filter(ProcessHandle::isAlive)
-        .filter(
-            h -> h.info().arguments().map(a -> Arrays.asList(a).contains(workerId)).orElse(false))
-        .findFirst();
+    Long pid = blockPids.get(workerId);
+    return pid == null ? Optional.empty() : ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
   }
 
   /** Waits for the process to exit 0 and for every process it started to be gone. */
