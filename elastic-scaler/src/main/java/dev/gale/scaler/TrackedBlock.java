@@ -1,0 +1,88 @@
+package dev.gale.scaler;
+
+import dev.gale.scaler.strategy.PoolSettings;
+import dev.gale.scaler.strategy.PoolSnapshot;
+import java.time.Instant;
+
+/**
+ * What a {@link ScalerLoop} remembers of one of its blocks between ticks. All times come from the
+ * loop's clock (never the provider's), so that idle and walltime arithmetic uses one clock. Not
+ * thread-safe: only touched under the loop's lock.
+ */
+final class TrackedBlock {
+  final String id;
+  final Instant submittedAt;
+  BlockState state = BlockState.PENDING;
+  String message;
+  Instant since;
+  Instant runningSince;
+  int runningTasks;
+  Instant idleSince;
+  boolean servedTask;
+  boolean started;
+  boolean draining;
+  boolean stopping;
+
+  TrackedBlock(String id, Instant submittedAt) {
+    this.id = id;
+    this.submittedAt = submittedAt;
+    this.since = submittedAt;
+    this.idleSince = submittedAt;
+  }
+
+  /** Takes a provider status (not terminal). */
+  void observe(BlockStatus s, Instant now) {
+    message = s.message();
+    if (s.state() != state) {
+      state = s.state();
+      since = now;
+      if (state == BlockState.RUNNING && runningSince == null) {
+        runningSince = now;
+        // a block gets a fresh idle clock when it starts: its workers still have to connect
+        idleSince = runningTasks == 0 ? now : null;
+      }
+    }
+  }
+
+  /**
+   * Takes the running tasks on the block.
+   *
+   * @return true when this observation makes the block count as started
+   */
+  boolean observeLoad(int tasks, Instant now, PoolSettings cfg) {
+    runningTasks = tasks;
+    if (tasks > 0) {
+      servedTask = true;
+      idleSince = null;
+    } else if (idleSince == null) {
+      idleSince = now;
+    }
+    if (!started
+        && runningSince != null
+        && (servedTask || !now.isBefore(runningSince.plus(cfg.stableAfter())))) {
+      started = true;
+      return true;
+    }
+    return false;
+  }
+
+  /** The block for a strategy's snapshot. */
+  PoolSnapshot.Block view(PoolSettings cfg) {
+    Instant walltimeEnd =
+        cfg.walltime() == null || runningSince == null ? null : runningSince.plus(cfg.walltime());
+    return new PoolSnapshot.Block(
+        id,
+        state,
+        since,
+        submittedAt,
+        runningTasks,
+        runningTasks == 0 ? idleSince : null,
+        walltimeEnd,
+        draining);
+  }
+
+  ScalerStatus.BlockInfo info() {
+    return new ScalerStatus.BlockInfo(
+        id, state, message, since, submittedAt, runningTasks, draining, stopping);
+  }
+}
