@@ -9,8 +9,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -119,14 +117,7 @@ public final class HttpStager implements Stager, AutoCloseable {
   @Override
   public long stageOut(Path source, URI destination) {
     HttpTarget to = HttpTarget.of(destination);
-    long size;
-    try {
-      size = Files.size(source);
-    } catch (NoSuchFileException e) {
-      throw new StagingException("no local file " + source + " to stage out to " + to, false, e);
-    } catch (IOException e) {
-      throw new StagingException("cannot read " + source + " to stage out to " + to, false, e);
-    }
+    long size = StagingFiles.sizeOfSource(source, to);
     Attempts attempts = new Attempts("PUT", to);
     while (true) {
       Request request = request(to).put(RequestBody.create(source.toFile(), OCTET_STREAM)).build();

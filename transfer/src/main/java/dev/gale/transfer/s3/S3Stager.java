@@ -6,7 +6,6 @@ import dev.gale.transfer.spi.StagingFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -112,14 +111,7 @@ public final class S3Stager implements Stager, AutoCloseable {
   @Override
   public long stageOut(Path source, URI destination) {
     S3Location to = S3Location.of(destination);
-    long size;
-    try {
-      size = Files.size(source);
-    } catch (NoSuchFileException e) {
-      throw new StagingException("no local file " + source + " to stage out to " + to, false, e);
-    } catch (IOException e) {
-      throw new StagingException("cannot read " + source + " to stage out to " + to, false, e);
-    }
+    long size = StagingFiles.sizeOfSource(source, to);
     PutObjectRequest request =
         PutObjectRequest.builder().bucket(to.bucket()).key(to.key()).contentLength(size).build();
     await(clients().multipart().putObject(request, AsyncRequestBody.fromFile(source)), "write", to);

@@ -44,4 +44,22 @@ public final class StagingFiles {
       // best effort: a leftover hidden .part file is harmless and is replaced next time
     }
   }
+
+  /**
+   * The size of a local file about to be staged out.
+   *
+   * @param destination the (redacted) destination, for the error message
+   * @throws dev.gale.transfer.StagingException when the file is missing or unreadable
+   */
+  public static long sizeOfSource(Path source, Object destination) {
+    try {
+      return Files.size(source);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new dev.gale.transfer.StagingException(
+          "no local file " + source + " to stage out to " + destination, false, e);
+    } catch (IOException e) {
+      throw new dev.gale.transfer.StagingException(
+          "cannot read " + source + " to stage out to " + destination, false, e);
+    }
+  }
 }
