@@ -174,6 +174,12 @@ public interface Scheduler extends AutoCloseable {
   /** Workers connected to any gateway. */
   Collection<WorkerInfo> workers();
 
+  /**
+   * The {@code host:port} this scheduler's member listens on for other members and clients, or
+   * empty when this is a client of a cluster.
+   */
+  Optional<String> memberAddress();
+
   /** True when the scheduler can serve requests (cluster formed, partitions safe). */
   boolean isReady();
 

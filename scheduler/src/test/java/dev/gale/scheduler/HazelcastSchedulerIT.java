@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
@@ -298,6 +299,10 @@ class HazelcastSchedulerIT {
                   .members(List.of(address.getHost() + ":" + address.getPort()))
                   .build())) {
         assertThat(client.isReady()).isTrue();
+        assertThat(client.memberAddress()).isEmpty();
+        assertThat(member.memberAddress())
+            .contains(address.getHost() + ":" + address.getPort())
+            .isNotEqualTo(Optional.of(address.getHost() + ":0"));
         List<Task> submitted = client.submit(tasks(fn(0), "p", 50));
         List<Dispatch> got = member.take("p", List.of(new WorkerCredit("w", 100)), 1000);
         assertThat(got).hasSize(50);

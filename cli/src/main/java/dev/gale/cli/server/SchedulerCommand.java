@@ -83,7 +83,10 @@ public final class SchedulerCommand implements Callable<Integer> {
     spec.commandLine()
         .getOut()
         .println(
-            "Gale scheduler member of cluster '" + clusterName + "' is up on " + host + ":" + port);
+            "Gale scheduler member of cluster '"
+                + clusterName
+                + "' is up on "
+                + scheduler.memberAddress().orElse(host + ":" + port));
     spec.commandLine().getOut().flush();
     signals.await();
     closer.close();

@@ -49,6 +49,11 @@ public final class FakeScheduler implements Scheduler {
   }
 
   @Override
+  public Optional<String> memberAddress() {
+    return Optional.empty();
+  }
+
+  @Override
   public Optional<FunctionDefinition> getFunctionForDispatch(String id) {
     return getFunction(id);
   }

@@ -601,6 +601,15 @@ public final class HazelcastScheduler implements Scheduler {
   }
 
   @Override
+  public Optional<String> memberAddress() {
+    if (!(hz instanceof com.hazelcast.instance.impl.HazelcastInstanceProxy)) {
+      return Optional.empty();
+    }
+    var a = hz.getCluster().getLocalMember().getAddress();
+    return Optional.of(a.getHost() + ":" + a.getPort());
+  }
+
+  @Override
   public boolean isReady() {
     if (!hz.getLifecycleService().isRunning()) {
       return false;
