@@ -132,6 +132,16 @@ public interface Scheduler extends AutoCloseable {
   void workerLost(String workerId, Map<String, Integer> running);
 
   /**
+   * Gives back the running attempts of workers that no gateway keeps registered any more (their
+   * registration expired, e.g. because their gateway died): each is queued again if retries remain,
+   * otherwise it fails with {@code worker_lost}, exactly as {@link #workerLost}. Attempts started
+   * less than {@code grace} ago are left alone. Idempotent; any gateway may call it.
+   *
+   * @return how many attempts were looked at
+   */
+  int recoverOrphans(java.time.Duration grace);
+
+  /**
    * Registers a listener for tasks reaching a terminal state anywhere in the cluster. Called on a
    * scheduler thread with batches of task ids; it must not block.
    *
@@ -165,7 +175,10 @@ public interface Scheduler extends AutoCloseable {
   /** Number of tasks in each state, cluster-wide. */
   Map<dev.gale.api.TaskState, Long> countByState();
 
-  /** Records or refreshes a connected worker. */
+  /**
+   * Records or refreshes a connected worker. The record expires after {@link
+   * SchedulerOptions#workerTtlSeconds} without a refresh.
+   */
   void putWorker(WorkerInfo worker);
 
   /** Forgets a worker. */

@@ -15,6 +15,8 @@ import java.util.UUID;
  * @param maxQueuedPerPool submissions beyond this many queued tasks in a pool get back-pressure;
  *     default 1,000,000
  * @param backupCount synchronous backups of each partition; default 1 (ignored by a lone member)
+ * @param workerTtlSeconds how long a worker's registration lives without a refresh (gateways
+ *     refresh it on every heartbeat; keep it several heartbeats long); default 30
  */
 public record SchedulerOptions(
     String clusterName,
@@ -22,12 +24,16 @@ public record SchedulerOptions(
     int port,
     List<String> members,
     long maxQueuedPerPool,
-    int backupCount) {
+    int backupCount,
+    int workerTtlSeconds) {
 
   public SchedulerOptions {
     Objects.requireNonNull(clusterName, "clusterName");
     Objects.requireNonNull(bindHost, "bindHost");
     members = List.copyOf(members);
+    if (workerTtlSeconds < 1) {
+      throw new IllegalArgumentException("workerTtlSeconds must be at least 1");
+    }
   }
 
   public static Builder builder() {
@@ -47,6 +53,7 @@ public record SchedulerOptions(
     private List<String> members = List.of();
     private long maxQueuedPerPool = 1_000_000;
     private int backupCount = 1;
+    private int workerTtlSeconds = 30;
 
     public Builder clusterName(String v) {
       clusterName = v;
@@ -78,9 +85,14 @@ public record SchedulerOptions(
       return this;
     }
 
+    public Builder workerTtlSeconds(int v) {
+      workerTtlSeconds = v;
+      return this;
+    }
+
     public SchedulerOptions build() {
       return new SchedulerOptions(
-          clusterName, bindHost, port, members, maxQueuedPerPool, backupCount);
+          clusterName, bindHost, port, members, maxQueuedPerPool, backupCount, workerTtlSeconds);
     }
   }
 }

@@ -329,4 +329,36 @@ class HazelcastSchedulerIT {
     assertThat(scheduler.getFunctionForDispatch(f.id())).contains(f);
     assertThat(scheduler.deleteFunction(f.id())).isFalse();
   }
+
+  @Test
+  void attemptsOfWorkersWhoseRegistrationExpiredAreGivenBack() throws Exception {
+    try (Scheduler s =
+        Schedulers.member(
+            SchedulerOptions.builder()
+                .clusterName("gale-test-" + System.nanoTime())
+                .port(0)
+                .workerTtlSeconds(1)
+                .build())) {
+      String pool = newPool();
+      List<Task> submitted = s.submit(tasks(fn(1), pool, 2));
+      s.putWorker(
+          new dev.gale.api.WorkerInfo(
+              "alive", pool, "n", 1, 1, "gw", Instant.now(), Instant.now()));
+      s.take(pool, List.of(new WorkerCredit("alive", 1), new WorkerCredit("ghost", 1)), 1000);
+
+      assertThat(s.recoverOrphans(java.time.Duration.ofMinutes(1))).isZero();
+      assertThat(s.recoverOrphans(java.time.Duration.ZERO)).isEqualTo(1);
+      assertThat(s.queueDepth(pool)).isEqualTo(1);
+
+      await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> s.recoverOrphans(java.time.Duration.ZERO) == 1);
+      assertThat(s.queueDepth(pool)).isEqualTo(2);
+      for (Task t : submitted) {
+        Task now = s.getTask(t.id()).orElseThrow();
+        assertThat(now.state()).isEqualTo(TaskState.QUEUED);
+        assertThat(now.attemptErrors()).extracting(ErrorInfo::code).containsExactly("worker_lost");
+      }
+    }
+  }
 }

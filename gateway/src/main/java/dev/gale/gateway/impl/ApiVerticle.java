@@ -20,6 +20,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,7 @@ public final class ApiVerticle extends VerticleBase {
   private HttpServer server;
   private Buffer openApi;
   private long silenceTimer = -1;
+  private long orphanTimer = -1;
   private volatile boolean listening;
 
   ApiVerticle(GatewayCore core) {
@@ -71,6 +73,17 @@ public final class ApiVerticle extends VerticleBase {
     server = vertx.createHttpServer(serverOptions).requestHandler(router);
     long period = Math.max(200, options.heartbeatSeconds() * 1000L / 2);
     silenceTimer = vertx.setPeriodic(period, id -> core.hub.checkSilent());
+    // Workers of a gateway that died stay RUNNING until their registrations expire; any gateway
+    // then gives their attempts back (idempotent, fenced by worker and attempt).
+    long sweep = Math.max(5_000, options.heartbeatSeconds() * 2000L);
+    Duration grace = Duration.ofSeconds(3L * options.heartbeatSeconds() + 5);
+    orphanTimer =
+        vertx.setPeriodic(
+            sweep,
+            id ->
+                vertx
+                    .executeBlocking(() -> scheduler.recoverOrphans(grace), false)
+                    .onFailure(t -> LOG.debug("orphan sweep failed: {}", t.toString())));
     return server
         .listen()
         .onSuccess(
@@ -88,6 +101,7 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> stop() {
     listening = false;
     vertx.cancelTimer(silenceTimer);
+    vertx.cancelTimer(orphanTimer);
     return server == null ? Future.succeededFuture() : server.close();
   }
 

@@ -49,6 +49,11 @@ public final class FakeScheduler implements Scheduler {
   }
 
   @Override
+  public int recoverOrphans(java.time.Duration grace) {
+    return 0;
+  }
+
+  @Override
   public Optional<String> memberAddress() {
     return Optional.empty();
   }

@@ -587,7 +587,22 @@ public final class HazelcastScheduler implements Scheduler {
 
   @Override
   public void putWorker(WorkerInfo worker) {
-    workers.set(worker.id(), worker);
+    workers.set(worker.id(), worker, options.workerTtlSeconds(), TimeUnit.SECONDS);
+  }
+
+  @Override
+  public int recoverOrphans(java.time.Duration grace) {
+    java.util.Set<String> live = new java.util.HashSet<>(workers.keySet());
+    long startedBefore = clock.millis() - grace.toMillis();
+    Map<String, Map<String, Integer>> byWorker = new HashMap<>();
+    int n = 0;
+    for (var e : tasks.entrySet(new TaskQueries.Orphans(live, startedBefore))) {
+      TaskRecord r = e.getValue();
+      byWorker.computeIfAbsent(r.worker, w -> new HashMap<>()).put(r.id, r.attempts);
+      n++;
+    }
+    byWorker.forEach(this::workerLost);
+    return n;
   }
 
   @Override

@@ -73,6 +73,25 @@ final class TaskQueries {
     }
   }
 
+  /** Running attempts of workers not in {@code live}, started before a time. */
+  static final class Orphans implements Predicate<String, TaskRecord> {
+    private final java.util.Set<String> live;
+    private final long startedBefore;
+
+    Orphans(java.util.Set<String> live, long startedBefore) {
+      this.live = live;
+      this.startedBefore = startedBefore;
+    }
+
+    @Override
+    public boolean apply(Map.Entry<String, TaskRecord> e) {
+      TaskRecord r = e.getValue();
+      return r.state == TaskState.RUNNING
+          && r.startedAt < startedBefore
+          && (r.worker == null || !live.contains(r.worker));
+    }
+  }
+
   /** Counts tasks per state in one pass. */
   static final class StateCounts implements Aggregator<Map.Entry<String, TaskRecord>, long[]> {
     private long[] counts = new long[TaskState.values().length];
