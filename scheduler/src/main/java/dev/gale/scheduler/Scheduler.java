@@ -105,11 +105,11 @@ public interface Scheduler extends AutoCloseable {
   // ---- dispatch (called by the gateway for its connected workers) ----
 
   /**
-   * Takes queued tasks of a pool in submission order (FIFO; {@code priority} is recorded on each
-   * task, ordering by it is not implemented yet), and hands them to the given workers: at most
-   * {@code credits} tasks to each, filling workers in the order given. Each task is marked running
-   * under its worker with a new attempt. Blocks up to {@code timeoutMillis} while the queue is
-   * empty; returns an empty list if nothing arrived.
+   * Takes queued tasks of a pool, highest {@code priority} first and first-in first-out among
+   * equals (a retried task goes to the back of its priority), and deals them round-robin to the
+   * given workers, at most {@code credits} to each. Each task is marked running under its worker
+   * with a new attempt. Blocks up to {@code timeoutMillis} while the pool's queues are empty;
+   * returns an empty list if nothing arrived.
    */
   List<Dispatch> take(String pool, List<WorkerCredit> credits, long timeoutMillis)
       throws InterruptedException;

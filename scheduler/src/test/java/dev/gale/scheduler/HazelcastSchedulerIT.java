@@ -361,4 +361,76 @@ class HazelcastSchedulerIT {
       }
     }
   }
+
+  @Test
+  void higherPriorityRunsFirstAndEqualsKeepTheirOrder() throws Exception {
+    String pool = newPool();
+    FunctionDefinition f = fn(0);
+    List<String> low =
+        scheduler
+            .submit(
+                List.of(
+                    new NewTask("acme", f, RawJson.EMPTY_OBJECT, pool, 0),
+                    new NewTask("acme", f, RawJson.EMPTY_OBJECT, pool, 0)))
+            .stream()
+            .map(Task::id)
+            .toList();
+    String high =
+        scheduler
+            .submit(List.of(new NewTask("acme", f, RawJson.EMPTY_OBJECT, pool, 5)))
+            .get(0)
+            .id();
+    String negative =
+        scheduler
+            .submit(List.of(new NewTask("acme", f, RawJson.EMPTY_OBJECT, pool, -3)))
+            .get(0)
+            .id();
+    assertThat(scheduler.queueDepth(pool)).isEqualTo(4);
+    assertThat(scheduler.queueDepths()).containsEntry(pool, 4L);
+
+    List<String> order =
+        scheduler.take(pool, List.of(new WorkerCredit("w", 3)), 1000).stream()
+            .map(Dispatch::taskId)
+            .toList();
+    assertThat(order).containsExactly(high, low.get(0), low.get(1));
+    assertThat(scheduler.take(pool, List.of(new WorkerCredit("w", 3)), 1000))
+        .extracting(Dispatch::taskId)
+        .containsExactly(negative);
+  }
+
+  @Test
+  void aHighPriorityTaskWakesADispatcherWaitingOnAnEmptyPool() throws Exception {
+    String pool = newPool();
+    FunctionDefinition f = fn(0);
+    scheduler.submit(List.of(new NewTask("acme", f, RawJson.EMPTY_OBJECT, pool, 9)));
+    scheduler.take(pool, List.of(new WorkerCredit("w", 1)), 1000);
+
+    Thread later =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(300);
+              } catch (InterruptedException e) {
+                return;
+              }
+              scheduler.submit(List.of(new NewTask("acme", f, RawJson.EMPTY_OBJECT, pool, 9)));
+            });
+    later.start();
+    List<Dispatch> got = scheduler.take(pool, List.of(new WorkerCredit("w", 1)), 5000);
+    later.join();
+    assertThat(got).hasSize(1);
+  }
+
+  @Test
+  void aCancelledTaskOfAnyPriorityLeavesTheQueue() {
+    String pool = newPool();
+    FunctionDefinition f = fn(0);
+    String id =
+        scheduler
+            .submit(List.of(new NewTask("acme", f, RawJson.EMPTY_OBJECT, pool, 2)))
+            .get(0)
+            .id();
+    scheduler.cancel(id);
+    assertThat(scheduler.queueDepth(pool)).isZero();
+  }
 }

@@ -51,7 +51,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -70,7 +69,6 @@ import org.slf4j.LoggerFactory;
 public final class HazelcastScheduler implements Scheduler {
   private static final Logger LOG = LoggerFactory.getLogger(HazelcastScheduler.class);
   static final String TASKS = "gale.tasks";
-  static final String QUEUE_PREFIX = "gale.queue.";
 
   private final HazelcastInstance hz;
   private final SchedulerOptions options;
@@ -84,7 +82,7 @@ public final class HazelcastScheduler implements Scheduler {
   private final IMap<String, TaskRecord> tasks;
   private final ITopic<ArrayList<String>> terminalTopic;
   private final ITopic<HashMap<String, String>> cancelTopic;
-  private final Map<String, IQueue<String>> queues = new ConcurrentHashMap<>();
+  private final ReadyQueues ready;
 
   HazelcastScheduler(HazelcastInstance hz, SchedulerOptions options, Clock clock) {
     this.hz = hz;
@@ -99,6 +97,7 @@ public final class HazelcastScheduler implements Scheduler {
     this.tasks = hz.getMap(TASKS);
     this.terminalTopic = hz.getTopic("gale.terminal");
     this.cancelTopic = hz.getTopic("gale.cancel");
+    this.ready = new ReadyQueues(hz);
   }
 
   /** Starts a member with the given options; see {@link dev.gale.scheduler.Schedulers#member}. */
@@ -146,7 +145,7 @@ public final class HazelcastScheduler implements Scheduler {
     c.addMapConfig(
         new MapConfig(TASKS).setInMemoryFormat(InMemoryFormat.OBJECT).setBackupCount(backups));
     c.addMapConfig(new MapConfig("gale.*").setBackupCount(backups));
-    c.getQueueConfig(QUEUE_PREFIX + "*").setBackupCount(backups);
+    c.getQueueConfig(ReadyQueues.PREFIX + "*").setBackupCount(backups);
     return c;
   }
 
@@ -237,16 +236,13 @@ public final class HazelcastScheduler implements Scheduler {
 
   // ---- tasks ----
 
-  private IQueue<String> queue(String pool) {
-    return queues.computeIfAbsent(pool, p -> hz.getQueue(QUEUE_PREFIX + p));
-  }
-
   @Override
   public List<Task> submit(List<NewTask> newTasks) {
     if (newTasks.isEmpty()) {
       return List.of();
     }
     Map<String, List<String>> idsByPool = new LinkedHashMap<>();
+    Map<String, Map<Integer, List<String>>> idsByLevel = new LinkedHashMap<>();
     String batch = TaskIds.newBatch();
     long now = clock.millis();
     Map<String, TaskRecord> records = new LinkedHashMap<>(newTasks.size() * 2);
@@ -266,9 +262,13 @@ public final class HazelcastScheduler implements Scheduler {
       r.createdAt = now;
       records.put(r.id, r);
       idsByPool.computeIfAbsent(t.pool(), p -> new ArrayList<>()).add(r.id);
+      idsByLevel
+          .computeIfAbsent(t.pool(), p -> new LinkedHashMap<>())
+          .computeIfAbsent(t.priority(), p -> new ArrayList<>())
+          .add(r.id);
     }
     for (var e : idsByPool.entrySet()) {
-      long depth = queue(e.getKey()).size();
+      long depth = ready.size(e.getKey());
       if (depth + e.getValue().size() > options.maxQueuedPerPool()) {
         throw new BackPressureException(
             "pool '"
@@ -282,9 +282,7 @@ public final class HazelcastScheduler implements Scheduler {
       }
     }
     tasks.setAll(records);
-    for (var e : idsByPool.entrySet()) {
-      queue(e.getKey()).addAll(e.getValue());
-    }
+    idsByLevel.forEach((pool, byLevel) -> byLevel.forEach((p, ids) -> ready.addAll(pool, p, ids)));
     List<Task> out = new ArrayList<>(records.size());
     for (TaskRecord r : records.values()) {
       out.add(r.toTask());
@@ -350,7 +348,7 @@ public final class HazelcastScheduler implements Scheduler {
         req.put(id, s.worker);
         cancelTopic.publish(req);
       }
-      default -> queue(s.pool).remove(id);
+      default -> ready.remove(s.pool, s.priority, id);
     }
     publishTerminal(List.of(id));
     return getTask(id).orElseThrow(() -> new NotFoundException("no task " + id));
@@ -368,18 +366,9 @@ public final class HazelcastScheduler implements Scheduler {
     if (total == 0) {
       return List.of();
     }
-    IQueue<String> q = queue(pool);
-    List<String> ids = new ArrayList<>(Math.min(total, 1024));
-    q.drainTo(ids, total);
+    List<String> ids = ready.take(pool, total, timeoutMillis);
     if (ids.isEmpty()) {
-      String first = q.poll(timeoutMillis, TimeUnit.MILLISECONDS);
-      if (first == null) {
-        return List.of();
-      }
-      ids.add(first);
-      if (total > 1) {
-        q.drainTo(ids, total - 1);
-      }
+      return List.of();
     }
     Map<String, String> workerByTask = assign(ids, credits);
     long now = clock.millis();
@@ -459,7 +448,7 @@ public final class HazelcastScheduler implements Scheduler {
   /** Re-queues REQUEUED tasks, announces TERMINAL ones, returns the terminal ids. */
   private List<String> afterSteps(Map<String, Step> steps) {
     List<String> terminal = new ArrayList<>();
-    Map<String, List<String>> requeue = new HashMap<>();
+    Map<String, Map<Integer, List<String>>> requeue = new HashMap<>();
     for (var e : steps.entrySet()) {
       Step s = e.getValue();
       if (s == null) {
@@ -468,12 +457,13 @@ public final class HazelcastScheduler implements Scheduler {
       if (s.kind == Step.Kind.TERMINAL) {
         terminal.add(e.getKey());
       } else if (s.kind == Step.Kind.REQUEUED) {
-        requeue.computeIfAbsent(s.pool, p -> new ArrayList<>()).add(e.getKey());
+        requeue
+            .computeIfAbsent(s.pool, p -> new HashMap<>())
+            .computeIfAbsent(s.priority, p -> new ArrayList<>())
+            .add(e.getKey());
       }
     }
-    for (var e : requeue.entrySet()) {
-      queue(e.getKey()).addAll(e.getValue());
-    }
+    requeue.forEach((pool, byLevel) -> byLevel.forEach((p, ids) -> ready.addAll(pool, p, ids)));
     publishTerminal(terminal);
     return terminal;
   }
@@ -555,7 +545,7 @@ public final class HazelcastScheduler implements Scheduler {
 
   @Override
   public long queueDepth(String pool) {
-    return queue(pool).size();
+    return ready.size(pool);
   }
 
   @Override
@@ -565,12 +555,13 @@ public final class HazelcastScheduler implements Scheduler {
       out.put(pool, 0L);
     }
     for (DistributedObject o : hz.getDistributedObjects()) {
-      if (o instanceof IQueue<?> && o.getName().startsWith(QUEUE_PREFIX)) {
-        out.put(o.getName().substring(QUEUE_PREFIX.length()), 0L);
+      String pool = o instanceof IQueue<?> ? ReadyQueues.poolOf(o.getName()) : null;
+      if (pool != null) {
+        out.put(pool, 0L);
       }
     }
     for (String pool : out.keySet()) {
-      out.put(pool, (long) queue(pool).size());
+      out.put(pool, ready.size(pool));
     }
     return out;
   }

@@ -1,0 +1,157 @@
+package dev.gale.scheduler.impl;
+
+import com.hazelcast.collection.IQueue;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.IMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The ready queues of the pools: one FIFO {@code IQueue} of task ids per pool and priority ({@code
+ * gale.queue.<pool>} for priority 0, {@code gale.queue.<pool>#<priority>} for others), drained
+ * highest priority first. FIFO queues keep batched {@code drainTo} in order, which a Hazelcast
+ * priority queue does not (its drain walks the heap array).
+ *
+ * <p>The priorities in use per pool are kept in the {@code gale.queue.levels} map; each scheduler
+ * instance caches them for {@link #LEVELS_TTL_MILLIS}, so a task of a new priority submitted
+ * elsewhere is seen by a dispatcher within that time.
+ */
+final class ReadyQueues {
+  static final String PREFIX = "gale.queue.";
+  static final long LEVELS_TTL_MILLIS = 500;
+  private static final long POLL_SLICE_MILLIS = 100;
+  private static final int[] DEFAULT_LEVELS = {0};
+
+  private final HazelcastInstance hz;
+  private final IMap<String, int[]> levels;
+  private final Map<String, IQueue<String>> queues = new ConcurrentHashMap<>();
+  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+  private record Cached(int[] levels, long at) {}
+
+  ReadyQueues(HazelcastInstance hz) {
+    this.hz = hz;
+    this.levels = hz.getMap("gale.queue.levels");
+  }
+
+  static String name(String pool, int priority) {
+    return priority == 0 ? PREFIX + pool : PREFIX + pool + "#" + priority;
+  }
+
+  /** The pool a ready queue's name belongs to, or null if the name is not a ready queue's. */
+  static String poolOf(String queueName) {
+    if (!queueName.startsWith(PREFIX)) {
+      return null;
+    }
+    String rest = queueName.substring(PREFIX.length());
+    int hash = rest.lastIndexOf('#');
+    return hash < 0 ? rest : rest.substring(0, hash);
+  }
+
+  IQueue<String> queue(String pool, int priority) {
+    return queues.computeIfAbsent(name(pool, priority), hz::getQueue);
+  }
+
+  /** Adds task ids of one priority, registering the priority first if it is new. */
+  void addAll(String pool, int priority, List<String> ids) {
+    if (priority != 0 && Arrays.binarySearch(ascending(pool, false), priority) < 0) {
+      levels.executeOnKey(pool, new AddLevel(priority));
+      cache.remove(pool);
+    }
+    queue(pool, priority).addAll(ids);
+  }
+
+  /** Tasks queued in the pool over all priorities. */
+  long size(String pool) {
+    long n = 0;
+    for (int p : ascending(pool, false)) {
+      n += queue(pool, p).size();
+    }
+    return n;
+  }
+
+  boolean remove(String pool, int priority, String id) {
+    return queue(pool, priority).remove(id);
+  }
+
+  /**
+   * Takes up to {@code max} ids, highest priority first, FIFO within a priority. Blocks up to
+   * {@code timeoutMillis} while every queue of the pool is empty.
+   */
+  List<String> take(String pool, int max, long timeoutMillis) throws InterruptedException {
+    List<String> ids = new ArrayList<>(Math.min(max, 1024));
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    while (true) {
+      int[] asc = ascending(pool, false);
+      for (int i = asc.length - 1; i >= 0 && ids.size() < max; i--) {
+        queue(pool, asc[i]).drainTo(ids, max - ids.size());
+      }
+      if (!ids.isEmpty()) {
+        return ids;
+      }
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left <= 0) {
+        return ids;
+      }
+      // Only the default queue can be waited on; with other priorities in use, wait in slices
+      // and look at all of them again.
+      long wait = asc.length == 1 ? left : Math.min(left, POLL_SLICE_MILLIS);
+      IQueue<String> q = queue(pool, 0);
+      String first = q.poll(wait, TimeUnit.MILLISECONDS);
+      if (first != null) {
+        ids.add(first);
+        if (asc.length == 1 && max > 1) {
+          q.drainTo(ids, max - 1);
+        }
+        if (asc.length == 1) {
+          return ids;
+        }
+        // a default-priority task arrived; higher ones may have too: fill from the top
+        int[] now = ascending(pool, true);
+        for (int i = now.length - 1; i >= 0 && ids.size() < max; i--) {
+          queue(pool, now[i]).drainTo(ids, max - ids.size());
+        }
+        return ids;
+      }
+    }
+  }
+
+  /** The pool's priorities in ascending order, always including 0. */
+  private int[] ascending(String pool, boolean fresh) {
+    long now = System.currentTimeMillis();
+    Cached c = cache.get(pool);
+    if (!fresh && c != null && now - c.at < LEVELS_TTL_MILLIS) {
+      return c.levels;
+    }
+    int[] stored = levels.get(pool);
+    int[] asc = stored == null ? DEFAULT_LEVELS : stored;
+    cache.put(pool, new Cached(asc, now));
+    return asc;
+  }
+
+  /** Adds a priority to a pool's sorted list of priorities (which always holds 0). */
+  static final class AddLevel implements EntryProcessor<String, int[], Void> {
+    private final int priority;
+
+    AddLevel(int priority) {
+      this.priority = priority;
+    }
+
+    @Override
+    public Void process(Map.Entry<String, int[]> entry) {
+      int[] current = entry.getValue() == null ? DEFAULT_LEVELS : entry.getValue();
+      if (Arrays.binarySearch(current, priority) < 0) {
+        int[] next = Arrays.copyOf(current, current.length + 1);
+        next[current.length] = priority;
+        Arrays.sort(next);
+        entry.setValue(next);
+      }
+      return null;
+    }
+  }
+}
