@@ -90,14 +90,4 @@ public final class Json {
           e);
     }
   }
-
-  /** Reads a value of the given type from UTF-8 JSON bytes. */
-  public static <T> T read(byte[] json, Class<T> type) {
-    try {
-      return MAPPER.readValue(json, type);
-    } catch (java.io.IOException e) {
-      throw new InvalidRequestException(
-          "invalid_json", "cannot read " + type.getSimpleName() + ": " + e.getMessage(), null, e);
-    }
-  }
 }

@@ -40,19 +40,14 @@ public final class RawJson implements Serializable {
     return node == null ? NULL : new RawJson(node.toString());
   }
 
-  /** Encodes any Jackson-serializable value. */
-  public static RawJson ofValue(Object value) {
-    return of(Json.write(value));
-  }
-
   /** The JSON text. */
   public String json() {
     return json;
   }
 
-  /** The length of the JSON text in UTF-16 units (a cheap size bound for limits). */
-  public int length() {
-    return json.length();
+  /** Encodes any Jackson-serializable value. */
+  public static RawJson ofValue(Object value) {
+    return of(Json.write(value));
   }
 
   /** Parses the text into a tree. */
