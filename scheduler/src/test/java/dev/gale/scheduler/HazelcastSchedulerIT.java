@@ -433,4 +433,26 @@ class HazelcastSchedulerIT {
     scheduler.cancel(id);
     assertThat(scheduler.queueDepth(pool)).isZero();
   }
+
+  @Test
+  void pagesThroughTasksCreatedInTheSameMillisecondWithoutGapsOrRepeats() {
+    String tenant = "batcher-" + System.nanoTime();
+    FunctionDefinition f = fn(0);
+    List<NewTask> batch = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      batch.add(new NewTask(tenant, f, RawJson.EMPTY_OBJECT, newPool(), 0));
+    }
+    List<String> ids = new ArrayList<>(scheduler.submit(batch).stream().map(Task::id).toList());
+
+    List<String> seen = new ArrayList<>();
+    String cursor = null;
+    do {
+      TaskPage p = scheduler.listTasks(new TaskQuery(tenant, null, null, 5, cursor));
+      p.tasks().forEach(t -> seen.add(t.id()));
+      cursor = p.nextCursor();
+    } while (cursor != null);
+
+    ids.sort(java.util.Comparator.reverseOrder());
+    assertThat(seen).containsExactlyElementsOf(ids);
+  }
 }

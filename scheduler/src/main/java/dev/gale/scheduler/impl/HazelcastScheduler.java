@@ -322,10 +322,6 @@ public final class HazelcastScheduler implements Scheduler {
     for (var e : tasks.entrySet(page)) {
       rows.add(e.getValue());
     }
-    rows.sort(
-        Comparator.comparingLong((TaskRecord r) -> r.createdAt)
-            .reversed()
-            .thenComparing((TaskRecord r) -> r.id, Comparator.reverseOrder()));
     String next = null;
     if (rows.size() > q.limit()) {
       rows = rows.subList(0, q.limit());

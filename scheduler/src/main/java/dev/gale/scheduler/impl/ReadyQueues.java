@@ -59,7 +59,7 @@ final class ReadyQueues {
 
   /** Adds task ids of one priority, registering the priority first if it is new. */
   void addAll(String pool, int priority, List<String> ids) {
-    if (priority != 0 && Arrays.binarySearch(ascending(pool, false), priority) < 0) {
+    if (priority != 0 && Arrays.binarySearch(ascending(pool), priority) < 0) {
       levels.executeOnKey(pool, new AddLevel(priority));
       cache.remove(pool);
     }
@@ -69,7 +69,7 @@ final class ReadyQueues {
   /** Tasks queued in the pool over all priorities. */
   long size(String pool) {
     long n = 0;
-    for (int p : ascending(pool, false)) {
+    for (int p : ascending(pool)) {
       n += queue(pool, p).size();
     }
     return n;
@@ -87,45 +87,39 @@ final class ReadyQueues {
     List<String> ids = new ArrayList<>(Math.min(max, 1024));
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     while (true) {
-      int[] asc = ascending(pool, false);
-      for (int i = asc.length - 1; i >= 0 && ids.size() < max; i--) {
-        queue(pool, asc[i]).drainTo(ids, max - ids.size());
-      }
-      if (!ids.isEmpty()) {
-        return ids;
-      }
+      int[] asc = ascending(pool);
+      drainInto(ids, pool, asc, max);
       long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-      if (left <= 0) {
+      if (!ids.isEmpty() || left <= 0) {
         return ids;
       }
       // Only the default queue can be waited on; with other priorities in use, wait in slices
       // and look at all of them again.
-      long wait = asc.length == 1 ? left : Math.min(left, POLL_SLICE_MILLIS);
-      IQueue<String> q = queue(pool, 0);
-      String first = q.poll(wait, TimeUnit.MILLISECONDS);
+      String first =
+          queue(pool, 0)
+              .poll(
+                  asc.length == 1 ? left : Math.min(left, POLL_SLICE_MILLIS),
+                  TimeUnit.MILLISECONDS);
       if (first != null) {
         ids.add(first);
-        if (asc.length == 1 && max > 1) {
-          q.drainTo(ids, max - 1);
-        }
-        if (asc.length == 1) {
-          return ids;
-        }
-        // a default-priority task arrived; higher ones may have too: fill from the top
-        int[] now = ascending(pool, true);
-        for (int i = now.length - 1; i >= 0 && ids.size() < max; i--) {
-          queue(pool, now[i]).drainTo(ids, max - ids.size());
-        }
+        drainInto(ids, pool, asc, max);
         return ids;
       }
     }
   }
 
+  /** Drains queues from the highest priority down until {@code ids} holds {@code max}. */
+  private void drainInto(List<String> ids, String pool, int[] asc, int max) {
+    for (int i = asc.length - 1; i >= 0 && ids.size() < max; i--) {
+      queue(pool, asc[i]).drainTo(ids, max - ids.size());
+    }
+  }
+
   /** The pool's priorities in ascending order, always including 0. */
-  private int[] ascending(String pool, boolean fresh) {
+  private int[] ascending(String pool) {
     long now = System.currentTimeMillis();
     Cached c = cache.get(pool);
-    if (!fresh && c != null && now - c.at < LEVELS_TTL_MILLIS) {
+    if (c != null && now - c.at < LEVELS_TTL_MILLIS) {
       return c.levels;
     }
     int[] stored = levels.get(pool);
