@@ -43,15 +43,12 @@ final class Fields {
   }
 
   static String requiredString(JsonNode parent, String name, String prefix) {
-    JsonNode n = parent.get(name);
-    String field = path(prefix, name);
-    if (absent(n)) {
+    String value = optionalString(parent, name, prefix);
+    if (value == null) {
+      String field = path(prefix, name);
       throw invalid(field, field + " is required");
     }
-    if (!n.isTextual()) {
-      throw invalid(field, field + " must be a string");
-    }
-    return n.textValue();
+    return value;
   }
 
   static String optionalString(JsonNode parent, String name, String prefix) {
