@@ -34,6 +34,11 @@ import picocli.CommandLine.Parameters;
  * batches through {@code POST /v1/tasks} and waits for every task; {@code latency} times
  * synchronous invocations one after another over one keep-alive connection. Prints a JSON report
  * (also written to {@code --report}); progress goes to stderr.
+ *
+ * <p>It speaks HTTP itself with request bodies built once up front, rather than through {@link
+ * dev.gale.client.GaleClient} (which builds and parses JSON trees per call and retries on its own),
+ * so that the load generator takes as little of the shared cores as possible and counts 429 answers
+ * instead of hiding them.
  */
 @Command(
     name = "bench",
