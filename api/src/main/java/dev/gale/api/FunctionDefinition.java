@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.Serializable;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A registered function. Immutable: registering again creates a new function with a new id.
@@ -17,6 +18,7 @@ import java.time.Instant;
  * @param pool the pool its tasks run in unless an invocation names another
  * @param resources free-form resource hints (cpu, memory), or null
  * @param retries re-runs allowed after a failure or a lost worker (0 = none)
+ * @param retryOn the failure kinds that are retried ({@link RetryOn}), or null for all of them
  * @param timeoutSeconds bound on one attempt, or null for none
  * @param cache whether identical invocations may reuse a stored result
  * @param isPublic whether other tenants may see and invoke it
@@ -32,6 +34,7 @@ public record FunctionDefinition(
     String pool,
     JsonNode resources,
     int retries,
+    List<String> retryOn,
     Integer timeoutSeconds,
     boolean cache,
     @JsonProperty("public") boolean isPublic,

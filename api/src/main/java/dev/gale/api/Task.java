@@ -25,6 +25,8 @@ import java.util.List;
  * @param startedAt when its latest attempt started, or null
  * @param finishedAt when it reached a terminal state, or null
  * @param worker the worker running or having run the latest attempt, or null
+ * @param dependsOn ids of the tasks whose results this one receives, or null for none
+ * @param cached true when the result came from the function's cache without running; else null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Task(
@@ -43,5 +45,7 @@ public record Task(
     Instant createdAt,
     Instant startedAt,
     Instant finishedAt,
-    String worker)
+    String worker,
+    List<String> dependsOn,
+    Boolean cached)
     implements Serializable {}

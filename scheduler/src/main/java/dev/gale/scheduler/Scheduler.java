@@ -72,11 +72,22 @@ public interface Scheduler extends AutoCloseable {
   // ---- tasks ----
 
   /**
-   * Accepts a batch of tasks atomically from the caller's point of view: either all are stored and
-   * queued, or an exception is thrown and none is.
+   * Accepts a batch of tasks atomically from the caller's point of view: either all are stored, or
+   * an exception is thrown and none is.
    *
-   * @return the new tasks, in the order given, in state {@code queued}
+   * <p>A task whose args contain {@code {"$ref": ref}} (an entry of the same batch) or {@code
+   * {"$task": id}} (an earlier task of the same tenant) waits, in state {@code waiting}, until
+   * those tasks succeed, and then runs with each reference replaced by that task's result. If one
+   * of them fails the task fails with {@code dependency_failed}; if one is cancelled, it is
+   * cancelled; and so on through the graph. A task of a caching function whose result for the same
+   * args is cached succeeds at once, marked {@code cached}.
+   *
+   * @return the new tasks, in the order given: {@code queued}, {@code waiting}, or already ended
    * @throws dev.gale.api.BackPressureException when the pool's queue is at its limit
+   * @throws dev.gale.api.InvalidRequestException for a malformed reference, an unknown ref or a
+   *     cycle
+   * @throws dev.gale.api.NotFoundException for a {@code $task} that does not exist or belongs to
+   *     another tenant
    */
   List<Task> submit(List<NewTask> tasks);
 

@@ -54,6 +54,7 @@ class HazelcastSchedulerIT {
         null,
         retries,
         null,
+        null,
         false,
         false,
         Instant.now());

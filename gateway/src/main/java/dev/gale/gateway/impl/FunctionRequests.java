@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gale.api.FunctionDefinition;
 import dev.gale.api.InvalidRequestException;
 import dev.gale.api.Json;
+import dev.gale.api.RetryOn;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.List;
@@ -179,6 +180,7 @@ final class FunctionRequests {
     }
     ObjectNode resources = Fields.optionalObject(o, "resources", "");
     Integer retries = Fields.optionalInt(o, "retries", "", 0, 100);
+    List<String> retryOn = retryOn(o.get("retryOn"));
     Integer timeout = Fields.optionalInt(o, "timeoutSeconds", "", 1, 86_400);
     Boolean cache = Fields.optionalBoolean(o, "cache", "");
     Boolean isPublic = Fields.optionalBoolean(o, "public", "");
@@ -191,10 +193,39 @@ final class FunctionRequests {
         pool,
         resources == null ? null : resources.deepCopy(),
         retries == null ? 0 : retries,
+        retryOn,
         timeout,
         cache != null && cache,
         isPublic != null && isPublic,
         now);
+  }
+
+  /**
+   * {@code retryOn}: absent means every failure kind; else a non-empty array of kinds from {@link
+   * RetryOn#ALL}, kept lower-case without repeats.
+   */
+  private static List<String> retryOn(JsonNode n) {
+    if (Fields.absent(n)) {
+      return null;
+    }
+    if (!n.isArray() || n.isEmpty()) {
+      throw invalid(
+          "retryOn",
+          "retryOn must be a non-empty array of failure kinds: " + String.join(", ", RetryOn.ALL));
+    }
+    java.util.LinkedHashSet<String> kinds = new java.util.LinkedHashSet<>();
+    for (JsonNode k : n) {
+      if (!k.isTextual()) {
+        throw invalid("retryOn", "retryOn entries must be strings");
+      }
+      kinds.add(k.textValue().toLowerCase(java.util.Locale.ROOT));
+    }
+    try {
+      RetryOn.mask(kinds);
+    } catch (dev.gale.api.InvalidRequestException e) {
+      throw invalid("retryOn", e.getMessage());
+    }
+    return List.copyOf(kinds);
   }
 
   /** The artifact digest a java function names, or null. */

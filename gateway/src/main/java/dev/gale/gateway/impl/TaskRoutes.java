@@ -118,7 +118,12 @@ final class TaskRoutes {
                 int priority = e.priority() == null ? 0 : e.priority();
                 tasks.add(
                     new NewTask(
-                        p.tenant(), f, RawJson.of(e.args()), poolOf(e.pool(), f), priority));
+                        p.tenant(),
+                        f,
+                        RawJson.of(e.args()),
+                        poolOf(e.pool(), f),
+                        priority,
+                        e.ref()));
                 perKind.merge(f.kind(), 1, Integer::sum);
               }
               List<Task> submitted = scheduler.submit(tasks);

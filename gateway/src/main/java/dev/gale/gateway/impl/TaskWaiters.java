@@ -203,7 +203,9 @@ final class TaskWaiters {
         base.createdAt(),
         startedAt,
         finishedAt,
-        o.workerId());
+        o.workerId(),
+        base.dependsOn(),
+        null);
   }
 
   /**

@@ -33,6 +33,8 @@ class TaskWaitersTest {
         Instant.now(),
         null,
         null,
+        null,
+        null,
         null);
   }
 

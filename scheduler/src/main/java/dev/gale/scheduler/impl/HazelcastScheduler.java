@@ -22,6 +22,7 @@ import dev.gale.api.InvalidRequestException;
 import dev.gale.api.Json;
 import dev.gale.api.NotFoundException;
 import dev.gale.api.RawJson;
+import dev.gale.api.RetryOn;
 import dev.gale.api.Task;
 import dev.gale.api.TaskState;
 import dev.gale.api.TokenRecord;
@@ -80,6 +81,7 @@ public final class HazelcastScheduler implements Scheduler {
   private final IMap<String, String> pools;
   private final IMap<String, WorkerInfo> workers;
   private final IMap<String, TaskRecord> tasks;
+  private final IMap<String, String> cache;
   private final ITopic<ArrayList<String>> terminalTopic;
   private final ITopic<HashMap<String, String>> cancelTopic;
   private final ReadyQueues ready;
@@ -95,6 +97,7 @@ public final class HazelcastScheduler implements Scheduler {
     this.pools = hz.getMap("gale.pools");
     this.workers = hz.getMap("gale.workers");
     this.tasks = hz.getMap(TASKS);
+    this.cache = hz.getMap("gale.cache");
     this.terminalTopic = hz.getTopic("gale.terminal");
     this.cancelTopic = hz.getTopic("gale.cancel");
     this.ready = new ReadyQueues(hz);
@@ -241,11 +244,10 @@ public final class HazelcastScheduler implements Scheduler {
     if (newTasks.isEmpty()) {
       return List.of();
     }
-    Map<String, List<String>> idsByPool = new LinkedHashMap<>();
-    Map<String, Map<Integer, List<String>>> idsByLevel = new LinkedHashMap<>();
     String batch = TaskIds.newBatch();
     long now = clock.millis();
     Map<String, TaskRecord> records = new LinkedHashMap<>(newTasks.size() * 2);
+    Map<String, String> idByRef = new HashMap<>();
     for (int i = 0; i < newTasks.size(); i++) {
       NewTask t = newTasks.get(i);
       TaskRecord r = new TaskRecord();
@@ -258,18 +260,31 @@ public final class HazelcastScheduler implements Scheduler {
       r.priority = t.priority();
       r.state = TaskState.QUEUED;
       r.maxRetries = t.function().retries();
+      r.retryMask = RetryOn.mask(t.function().retryOn());
+      r.cache = t.function().cache();
       r.args = t.args().json();
       r.createdAt = now;
       records.put(r.id, r);
-      idsByPool.computeIfAbsent(t.pool(), p -> new ArrayList<>()).add(r.id);
-      idsByLevel
-          .computeIfAbsent(t.pool(), p -> new LinkedHashMap<>())
-          .computeIfAbsent(t.priority(), p -> new ArrayList<>())
-          .add(r.id);
+      if (t.ref() != null) {
+        idByRef.put(t.ref(), r.id);
+      }
     }
-    for (var e : idsByPool.entrySet()) {
+    Map<String, TaskRecord> external = resolveReferences(newTasks, records, idByRef);
+    Map<String, TaskRecord> hits = cacheHits(records.values(), now);
+    Map<String, Map<Integer, List<String>>> idsByLevel = new LinkedHashMap<>();
+    Map<String, Integer> queuedByPool = new LinkedHashMap<>();
+    for (TaskRecord r : records.values()) {
+      if (r.state == TaskState.QUEUED) {
+        idsByLevel
+            .computeIfAbsent(r.pool, p -> new LinkedHashMap<>())
+            .computeIfAbsent(r.priority, p -> new ArrayList<>())
+            .add(r.id);
+        queuedByPool.merge(r.pool, 1, Integer::sum);
+      }
+    }
+    for (var e : queuedByPool.entrySet()) {
       long depth = ready.size(e.getKey());
-      if (depth + e.getValue().size() > options.maxQueuedPerPool()) {
+      if (depth + e.getValue() > options.maxQueuedPerPool()) {
         throw new BackPressureException(
             "pool '"
                 + e.getKey()
@@ -283,11 +298,258 @@ public final class HazelcastScheduler implements Scheduler {
     }
     tasks.setAll(records);
     idsByLevel.forEach((pool, byLevel) -> byLevel.forEach((p, ids) -> ready.addAll(pool, p, ids)));
-    List<Task> out = new ArrayList<>(records.size());
-    for (TaskRecord r : records.values()) {
-      out.add(r.toTask());
+    // Releases owed now: dependents of cache hits in this batch, and of upstream tasks outside the
+    // batch that ended before the dependents could be registered on them.
+    Map<String, List<Processors.Upstream>> releases = new HashMap<>();
+    for (TaskRecord hit : hits.values()) {
+      if (hit.dependents != null) {
+        Step s = Step.ended(Step.Kind.TERMINAL, hit);
+        s.result = hit.result;
+        addReleases(releases, hit.id, s);
+      }
     }
-    return out;
+    if (!external.isEmpty()) {
+      registerDependents(records.values(), external.keySet(), releases);
+    }
+    if (releases.isEmpty()) {
+      return records.values().stream().map(TaskRecord::toTask).toList();
+    }
+    List<String> ended = new ArrayList<>();
+    propagate(releases, now, ended);
+    publishTerminal(ended);
+    List<String> ids = new ArrayList<>(records.keySet());
+    return getTasks(ids).stream().map(Optional::orElseThrow).toList();
+  }
+
+  /**
+   * Finds {@code $ref} and {@code $task} references in the batch's args, rewrites {@code $ref}s to
+   * the ids they name, sets each task's upstream ids and the in-batch tasks' dependents, and marks
+   * tasks with upstream tasks {@code waiting}. Refuses the whole batch (before anything is stored)
+   * for an unknown ref, a cycle, or an upstream id that does not exist or belongs to another
+   * tenant.
+   *
+   * @return the upstream tasks outside the batch, by id
+   */
+  private Map<String, TaskRecord> resolveReferences(
+      List<NewTask> newTasks, Map<String, TaskRecord> records, Map<String, String> idByRef) {
+    Map<String, List<String>> externalUsers = new LinkedHashMap<>();
+    int i = 0;
+    for (TaskRecord r : records.values()) {
+      NewTask t = newTasks.get(i);
+      String field = newTasks.size() == 1 && t.ref() == null ? "args" : "tasks[" + i + "].args";
+      i++;
+      if (!TaskRefs.mayHaveRefs(r.args)) {
+        continue;
+      }
+      TaskRefs.Found found = TaskRefs.find(r.args, field);
+      if (found.refs().isEmpty() && found.taskIds().isEmpty()) {
+        continue;
+      }
+      java.util.LinkedHashSet<String> deps = new java.util.LinkedHashSet<>();
+      for (String ref : found.refs()) {
+        String id = idByRef.get(ref);
+        if (id == null) {
+          throw new InvalidRequestException(
+              field + ": $ref '" + ref + "' names no task of this batch (no entry has that ref)");
+        }
+        deps.add(id);
+      }
+      for (String id : found.taskIds()) {
+        if (records.containsKey(id)) {
+          throw new InvalidRequestException(
+              field + ": use $ref, not $task, for a task of the same batch");
+        }
+        deps.add(id);
+        externalUsers.computeIfAbsent(id, k -> new ArrayList<>()).add(field);
+      }
+      if (!found.refs().isEmpty()) {
+        TaskRefs.rewriteRefs(found.args(), idByRef::get);
+        r.args = found.args().toString();
+      }
+      r.deps = new ArrayList<>(deps);
+      r.state = TaskState.WAITING;
+      for (String up : deps) {
+        TaskRecord u = records.get(up);
+        if (u != null) {
+          if (u.dependents == null) {
+            u.dependents = new ArrayList<>(2);
+          }
+          u.dependents.add(r.id);
+        }
+      }
+    }
+    refuseCycles(records, newTasks);
+    if (externalUsers.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, TaskRecord> found = tasks.getAll(externalUsers.keySet());
+    String tenant = newTasks.get(0).tenant();
+    for (var e : externalUsers.entrySet()) {
+      TaskRecord u = found.get(e.getKey());
+      if (u == null || !u.tenant.equals(tenant)) {
+        throw new NotFoundException(
+            "not_found",
+            e.getValue().get(0) + ": $task '" + e.getKey() + "' names no task of yours",
+            Json.object().put("field", e.getValue().get(0)).put("task", e.getKey()));
+      }
+    }
+    return found;
+  }
+
+  /** Refuses a batch whose {@code $ref}s form a cycle, naming the tasks on it. */
+  private static void refuseCycles(Map<String, TaskRecord> records, List<NewTask> newTasks) {
+    Map<String, Integer> pending = new HashMap<>();
+    java.util.ArrayDeque<String> free = new java.util.ArrayDeque<>();
+    for (TaskRecord r : records.values()) {
+      int n = 0;
+      if (r.deps != null) {
+        for (String d : r.deps) {
+          if (records.containsKey(d)) {
+            n++;
+          }
+        }
+      }
+      pending.put(r.id, n);
+      if (n == 0) {
+        free.add(r.id);
+      }
+    }
+    int done = 0;
+    while (!free.isEmpty()) {
+      TaskRecord r = records.get(free.poll());
+      done++;
+      if (r.dependents != null) {
+        for (String d : r.dependents) {
+          if (pending.merge(d, -1, Integer::sum) == 0) {
+            free.add(d);
+          }
+        }
+      }
+    }
+    if (done < records.size()) {
+      List<String> onCycle = new ArrayList<>();
+      int i = 0;
+      for (TaskRecord r : records.values()) {
+        if (pending.get(r.id) > 0) {
+          String ref = newTasks.get(i).ref();
+          onCycle.add(ref != null ? ref : "tasks[" + i + "]");
+        }
+        i++;
+      }
+      throw new InvalidRequestException(
+          "tasks: the $ref references form a cycle through " + String.join(", ", onCycle));
+    }
+  }
+
+  /**
+   * Sets the cache key of queued tasks of caching functions and ends those whose result is cached:
+   * succeeded at once, {@code cached}, never queued.
+   *
+   * @return the tasks answered from the cache, by id
+   */
+  private Map<String, TaskRecord> cacheHits(Collection<TaskRecord> records, long now) {
+    Map<String, TaskRecord> byKey = new HashMap<>();
+    for (TaskRecord r : records) {
+      if (r.cache && r.state == TaskState.QUEUED) {
+        r.cacheKey = CacheKeys.of(r.functionId, r.args);
+        byKey.putIfAbsent(r.cacheKey, r);
+      }
+    }
+    if (byKey.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> found = cache.getAll(byKey.keySet());
+    Map<String, TaskRecord> hits = new LinkedHashMap<>();
+    for (TaskRecord r : records) {
+      String result = r.cacheKey == null ? null : found.get(r.cacheKey);
+      if (result != null && r.state == TaskState.QUEUED) {
+        r.state = TaskState.SUCCEEDED;
+        r.result = result;
+        r.cached = true;
+        r.finishedAt = now;
+        hits.put(r.id, r);
+      }
+    }
+    return hits;
+  }
+
+  /**
+   * Registers the batch's tasks on their upstream tasks outside the batch; those upstream tasks
+   * that have already ended add releases instead.
+   */
+  private void registerDependents(
+      Collection<TaskRecord> records,
+      Collection<String> upstreamIds,
+      Map<String, List<Processors.Upstream>> releases) {
+    Map<String, List<String>> downstreamByTask = new HashMap<>();
+    java.util.Set<String> outside = new java.util.HashSet<>(upstreamIds);
+    for (TaskRecord r : records) {
+      if (r.deps != null) {
+        for (String up : r.deps) {
+          if (outside.contains(up)) {
+            downstreamByTask.computeIfAbsent(up, k -> new ArrayList<>()).add(r.id);
+          }
+        }
+      }
+    }
+    Map<String, Step> steps =
+        applyGrouped(
+            new ArrayList<>(downstreamByTask.keySet()),
+            group -> new Processors.AddDependents(subMap(downstreamByTask, group)));
+    steps.forEach(
+        (up, s) -> {
+          if (s != null && s.kind == Step.Kind.ALREADY_TERMINAL) {
+            s.dependents = downstreamByTask.get(up);
+            addReleases(releases, up, s);
+          }
+        });
+  }
+
+  private static void addReleases(
+      Map<String, List<Processors.Upstream>> releases, String upstreamId, Step ended) {
+    if (ended.dependents == null) {
+      return;
+    }
+    Processors.Upstream u = Processors.Upstream.of(upstreamId, ended);
+    for (String d : ended.dependents) {
+      releases.computeIfAbsent(d, k -> new ArrayList<>(1)).add(u);
+    }
+  }
+
+  /**
+   * Tells waiting tasks how their upstream tasks ended, round after round: a released task is
+   * queued; one that ends (a failed or cancelled upstream) passes that on to its own dependents in
+   * the next round. Each edge of the graph is crossed once.
+   *
+   * @param ended collects the ids of tasks that ended
+   */
+  private void propagate(
+      Map<String, List<Processors.Upstream>> releases, long now, List<String> ended) {
+    Map<String, Map<Integer, List<String>>> queue = new HashMap<>();
+    while (!releases.isEmpty()) {
+      Map<String, List<Processors.Upstream>> round = releases;
+      Map<String, Step> steps =
+          applyGrouped(
+              new ArrayList<>(round.keySet()),
+              group -> new Processors.Release(subMap(round, group), now));
+      releases = new HashMap<>();
+      for (var e : steps.entrySet()) {
+        Step s = e.getValue();
+        if (s == null) {
+          continue;
+        }
+        if (s.kind == Step.Kind.RELEASED) {
+          queue
+              .computeIfAbsent(s.pool, p -> new HashMap<>())
+              .computeIfAbsent(s.priority, p -> new ArrayList<>())
+              .add(e.getKey());
+        } else if (s.ended()) {
+          ended.add(e.getKey());
+          addReleases(releases, e.getKey(), s);
+        }
+      }
+    }
+    queue.forEach((pool, byLevel) -> byLevel.forEach((p, ids) -> ready.addAll(pool, p, ids)));
   }
 
   @Override
@@ -346,7 +608,11 @@ public final class HazelcastScheduler implements Scheduler {
       }
       default -> ready.remove(s.pool, s.priority, id);
     }
-    publishTerminal(List.of(id));
+    List<String> ended = new ArrayList<>(List.of(id));
+    Map<String, List<Processors.Upstream>> releases = new HashMap<>();
+    addReleases(releases, id, s);
+    propagate(releases, clock.millis(), ended);
+    publishTerminal(ended);
     return getTask(id).orElseThrow(() -> new NotFoundException("no task " + id));
   }
 
@@ -441,10 +707,16 @@ public final class HazelcastScheduler implements Scheduler {
         ended.size());
   }
 
-  /** Re-queues REQUEUED tasks, announces TERMINAL ones, returns the terminal ids. */
+  /**
+   * Re-queues REQUEUED tasks, caches the results of succeeded tasks of caching functions, releases
+   * or ends the dependents of TERMINAL ones, announces every task that ended, and returns the ids
+   * of the tasks the steps themselves ended.
+   */
   private List<String> afterSteps(Map<String, Step> steps) {
     List<String> terminal = new ArrayList<>();
     Map<String, Map<Integer, List<String>>> requeue = new HashMap<>();
+    Map<String, List<Processors.Upstream>> releases = new HashMap<>();
+    Map<String, String> cacheWrites = new HashMap<>();
     for (var e : steps.entrySet()) {
       Step s = e.getValue();
       if (s == null) {
@@ -452,6 +724,10 @@ public final class HazelcastScheduler implements Scheduler {
       }
       if (s.kind == Step.Kind.TERMINAL) {
         terminal.add(e.getKey());
+        addReleases(releases, e.getKey(), s);
+        if (s.cacheKey != null && s.result != null) {
+          cacheWrites.put(s.cacheKey, s.result);
+        }
       } else if (s.kind == Step.Kind.REQUEUED) {
         requeue
             .computeIfAbsent(s.pool, p -> new HashMap<>())
@@ -460,7 +736,16 @@ public final class HazelcastScheduler implements Scheduler {
       }
     }
     requeue.forEach((pool, byLevel) -> byLevel.forEach((p, ids) -> ready.addAll(pool, p, ids)));
-    publishTerminal(terminal);
+    if (!cacheWrites.isEmpty()) {
+      cache.setAll(cacheWrites);
+    }
+    if (releases.isEmpty()) {
+      publishTerminal(terminal);
+      return terminal;
+    }
+    List<String> ended = new ArrayList<>(terminal);
+    propagate(releases, clock.millis(), ended);
+    publishTerminal(ended);
     return terminal;
   }
 

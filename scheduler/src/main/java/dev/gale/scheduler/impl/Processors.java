@@ -5,15 +5,20 @@ import static dev.gale.api.TaskState.FAILED;
 import static dev.gale.api.TaskState.QUEUED;
 import static dev.gale.api.TaskState.RUNNING;
 import static dev.gale.api.TaskState.SUCCEEDED;
+import static dev.gale.api.TaskState.WAITING;
 
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import dev.gale.api.ErrorInfo;
+import dev.gale.api.Json;
+import dev.gale.api.RetryOn;
+import dev.gale.api.TaskState;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,9 +29,13 @@ import java.util.Map;
 final class Processors {
   private Processors() {}
 
-  /** Whether a failed attempt may run again. Cancellation never retries. */
+  /**
+   * Whether a failed attempt may run again: retries remain and the failure's kind is one the
+   * function retries on ({@link RetryOn}). Cancellation never retries.
+   */
   static boolean mayRetry(TaskRecord r, ErrorInfo error) {
-    return r.attempts <= r.maxRetries && (error == null || !"cancelled".equals(error.code()));
+    return r.attempts <= r.maxRetries
+        && RetryOn.retries(r.retryMask, error == null ? RetryOn.EXCEPTION : error.code());
   }
 
   /** Ends the current attempt with a failure: back to the queue if retries remain, else failed. */
@@ -41,7 +50,7 @@ final class Processors {
     if (r.moveTo(FAILED)) {
       r.error = error;
       r.finishedAt = now;
-      return Step.of(Step.Kind.TERMINAL, r);
+      return Step.ended(Step.Kind.TERMINAL, r);
     }
     return Step.of(Step.Kind.DISCARDED, r);
   }
@@ -136,7 +145,7 @@ final class Processors {
         r.moveTo(SUCCEEDED);
         r.result = o.result;
         r.finishedAt = o.finishedAt;
-        s = Step.of(Step.Kind.TERMINAL, r);
+        s = Step.ended(Step.Kind.TERMINAL, r);
       } else {
         s = fail(r, o.error, o.finishedAt);
       }
@@ -254,8 +263,9 @@ final class Processors {
       r.moveTo(CANCELLED);
       r.error = ErrorInfo.of("cancelled", "cancelled by request");
       r.finishedAt = now;
+      Step s = Step.ended(wasRunning ? Step.Kind.CANCELLED_RUNNING : Step.Kind.TERMINAL, r);
       entry.setValue(r);
-      return Step.of(wasRunning ? Step.Kind.CANCELLED_RUNNING : Step.Kind.TERMINAL, r);
+      return s;
     }
 
     @Override
@@ -271,6 +281,203 @@ final class Processors {
     @Override
     public void readData(ObjectDataInput in) throws IOException {
       now = in.readLong();
+    }
+  }
+
+  /** How an upstream task ended, as a waiting downstream task needs to know it. */
+  record Upstream(String id, TaskState state, String result, ErrorInfo error) {
+    static Upstream of(String id, Step s) {
+      return new Upstream(id, s.state, s.result, s.error);
+    }
+
+    void writeData(ObjectDataOutput out) throws IOException {
+      out.writeString(id);
+      out.writeByte(state.ordinal());
+      out.writeString(result);
+      TaskRecord.writeError(out, error);
+    }
+
+    static Upstream readData(ObjectDataInput in) throws IOException {
+      return new Upstream(
+          in.readString(),
+          TaskState.values()[in.readByte()],
+          in.readString(),
+          TaskRecord.readError(in));
+    }
+  }
+
+  /**
+   * Registers downstream tasks on their upstream ones. An upstream task that has already ended
+   * registers nothing and answers with how it ended, so that the caller releases the downstream
+   * tasks itself; one that has not ended hands them out when it does. Both happen in the upstream
+   * task's partition, so no ending is missed.
+   */
+  static final class AddDependents extends Base {
+    Map<String, List<String>> downstreamByTask;
+
+    AddDependents() {}
+
+    AddDependents(Map<String, List<String>> downstreamByTask) {
+      this.downstreamByTask = downstreamByTask;
+    }
+
+    @Override
+    public Step process(Map.Entry<String, TaskRecord> entry) {
+      TaskRecord r = entry.getValue();
+      if (r == null) {
+        return null;
+      }
+      if (r.state().isTerminal()) {
+        Step s = Step.of(Step.Kind.ALREADY_TERMINAL, r);
+        s.result = r.result;
+        s.error = r.error;
+        return s;
+      }
+      if (r.dependents == null) {
+        r.dependents = new ArrayList<>(downstreamByTask.get(entry.getKey()));
+      } else {
+        r.dependents.addAll(downstreamByTask.get(entry.getKey()));
+      }
+      entry.setValue(r);
+      return Step.of(Step.Kind.DISCARDED, r);
+    }
+
+    @Override
+    public int getClassId() {
+      return SchedulerSerialization.ADD_DEPENDENTS;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+      out.writeInt(downstreamByTask.size());
+      for (var e : downstreamByTask.entrySet()) {
+        out.writeString(e.getKey());
+        TaskRecord.writeStrings(out, e.getValue());
+      }
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+      int n = in.readInt();
+      downstreamByTask = new HashMap<>(n * 2);
+      for (int i = 0; i < n; i++) {
+        downstreamByTask.put(in.readString(), TaskRecord.readStrings(in));
+      }
+    }
+  }
+
+  /**
+   * Tells waiting tasks how some of their upstream tasks ended. A succeeded upstream's result is
+   * kept; when every upstream has succeeded the references in the args are replaced by the results
+   * and the task is queued. A failed upstream fails the task with {@code dependency_failed}, a
+   * cancelled one cancels it; either way the task ends and its own dependents follow. Idempotent:
+   * results are kept by upstream id, so telling the same ending twice changes nothing.
+   */
+  static final class Release extends Base {
+    Map<String, List<Upstream>> upstreamByTask;
+
+    Release() {}
+
+    Release(Map<String, List<Upstream>> upstreamByTask, long now) {
+      this.upstreamByTask = upstreamByTask;
+      this.now = now;
+    }
+
+    @Override
+    public Step process(Map.Entry<String, TaskRecord> entry) {
+      TaskRecord r = entry.getValue();
+      List<Upstream> ups = upstreamByTask.get(entry.getKey());
+      if (r == null || ups == null || r.state() != WAITING || r.deps == null) {
+        return Step.of(Step.Kind.DISCARDED, r);
+      }
+      for (Upstream u : ups) {
+        if (!r.deps.contains(u.id())) {
+          continue;
+        }
+        switch (u.state()) {
+          case SUCCEEDED -> {
+            if (r.depResults == null) {
+              r.depResults = new HashMap<>();
+            }
+            r.depResults.put(u.id(), u.result() == null ? "null" : u.result());
+          }
+          case FAILED, CANCELLED -> {
+            return endByUpstream(entry, r, u);
+          }
+          default -> {
+            // not ended: nothing to learn
+          }
+        }
+      }
+      Step s;
+      if (r.depResults != null && r.depResults.size() >= r.deps.size()) {
+        r.args = TaskRefs.substitute(r.args, r.depResults);
+        r.depResults = null;
+        if (r.cache) {
+          r.cacheKey = CacheKeys.of(r.functionId, r.args);
+        }
+        r.moveTo(QUEUED);
+        s = Step.of(Step.Kind.RELEASED, r);
+      } else {
+        s = Step.of(Step.Kind.DISCARDED, r);
+      }
+      entry.setValue(r);
+      return s;
+    }
+
+    private Step endByUpstream(Map.Entry<String, TaskRecord> entry, TaskRecord r, Upstream u) {
+      boolean failed = u.state() == FAILED;
+      var details = Json.object().put("upstream", u.id());
+      if (u.error() != null) {
+        details.put("upstreamError", u.error().code());
+      }
+      String why =
+          u.error() == null || u.error().message() == null ? "" : ": " + u.error().message();
+      r.moveTo(failed ? FAILED : CANCELLED);
+      r.error =
+          failed
+              ? new ErrorInfo(
+                  "dependency_failed", "upstream task " + u.id() + " failed" + why, details)
+              : new ErrorInfo("cancelled", "upstream task " + u.id() + " was cancelled", details);
+      r.depResults = null;
+      r.finishedAt = now;
+      Step s = Step.ended(Step.Kind.TERMINAL, r);
+      entry.setValue(r);
+      return s;
+    }
+
+    @Override
+    public int getClassId() {
+      return SchedulerSerialization.RELEASE;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+      out.writeLong(now);
+      out.writeInt(upstreamByTask.size());
+      for (var e : upstreamByTask.entrySet()) {
+        out.writeString(e.getKey());
+        out.writeInt(e.getValue().size());
+        for (Upstream u : e.getValue()) {
+          u.writeData(out);
+        }
+      }
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+      now = in.readLong();
+      int n = in.readInt();
+      upstreamByTask = new HashMap<>(n * 2);
+      for (int i = 0; i < n; i++) {
+        String id = in.readString();
+        int m = in.readInt();
+        List<Upstream> ups = new ArrayList<>(m);
+        for (int j = 0; j < m; j++) {
+          ups.add(Upstream.readData(in));
+        }
+        upstreamByTask.put(id, ups);
+      }
     }
   }
 }

@@ -16,6 +16,8 @@ public final class SchedulerSerialization implements DataSerializableFactory {
   static final int LOST = 5;
   static final int CANCEL = 6;
   static final int OUTCOME = 7;
+  static final int ADD_DEPENDENTS = 8;
+  static final int RELEASE = 9;
 
   @Override
   public IdentifiedDataSerializable create(int typeId) {
@@ -27,6 +29,8 @@ public final class SchedulerSerialization implements DataSerializableFactory {
       case LOST -> new Processors.Lost();
       case CANCEL -> new Processors.Cancel();
       case OUTCOME -> new OutcomeData();
+      case ADD_DEPENDENTS -> new Processors.AddDependents();
+      case RELEASE -> new Processors.Release();
       default -> throw new IllegalArgumentException("unknown scheduler type id " + typeId);
     };
   }

@@ -3,7 +3,10 @@ package dev.gale.scheduler.impl;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import dev.gale.api.ErrorInfo;
+import dev.gale.api.TaskState;
 import java.io.IOException;
+import java.util.List;
 
 /** What an entry processor did to one task, returned to the caller. */
 final class Step implements IdentifiedDataSerializable {
@@ -13,6 +16,8 @@ final class Step implements IdentifiedDataSerializable {
     DISPATCHED,
     /** Back to the ready queue for another attempt. */
     REQUEUED,
+    /** Waiting → queued: every upstream task succeeded; to be put on the ready queue. */
+    RELEASED,
     /** Reached a terminal state. */
     TERMINAL,
     /** Cancelled while running: the worker must be told. */
@@ -31,6 +36,21 @@ final class Step implements IdentifiedDataSerializable {
   int priority;
   String worker;
 
+  /** The task's state after the step. */
+  TaskState state;
+
+  /** For an ended task: its result, when dependents or the cache need it. */
+  String result;
+
+  /** For an ended task: its error. */
+  ErrorInfo error;
+
+  /** For an ended task: the downstream tasks to release, or null. */
+  List<String> dependents;
+
+  /** For a succeeded task: where to cache its result, or null. */
+  String cacheKey;
+
   Step() {}
 
   static Step of(Kind kind, TaskRecord r) {
@@ -41,8 +61,30 @@ final class Step implements IdentifiedDataSerializable {
       s.pool = r.pool;
       s.priority = r.priority;
       s.worker = r.worker;
+      s.state = r.state;
     }
     return s;
+  }
+
+  /**
+   * A step that ended the task: hands out its dependents (dropping them from the record, which no
+   * longer needs them) and, when dependents or the cache need it, its result.
+   */
+  static Step ended(Kind kind, TaskRecord r) {
+    Step s = of(kind, r);
+    s.error = r.error;
+    s.dependents = r.dependents;
+    r.dependents = null;
+    if (r.state == TaskState.SUCCEEDED && (s.dependents != null || r.cacheKey != null)) {
+      s.result = r.result;
+      s.cacheKey = r.cached ? null : r.cacheKey;
+    }
+    return s;
+  }
+
+  /** True when the step ended the task. */
+  boolean ended() {
+    return kind == Kind.TERMINAL || kind == Kind.CANCELLED_RUNNING;
   }
 
   @Override
@@ -64,6 +106,11 @@ final class Step implements IdentifiedDataSerializable {
     out.writeString(pool);
     out.writeInt(priority);
     out.writeString(worker);
+    out.writeByte(state == null ? -1 : state.ordinal());
+    out.writeString(result);
+    TaskRecord.writeError(out, error);
+    TaskRecord.writeStrings(out, dependents);
+    out.writeString(cacheKey);
   }
 
   @Override
@@ -75,5 +122,11 @@ final class Step implements IdentifiedDataSerializable {
     pool = in.readString();
     priority = in.readInt();
     worker = in.readString();
+    byte st = in.readByte();
+    state = st < 0 ? null : TaskState.values()[st];
+    result = in.readString();
+    error = TaskRecord.readError(in);
+    dependents = TaskRecord.readStrings(in);
+    cacheKey = in.readString();
   }
 }

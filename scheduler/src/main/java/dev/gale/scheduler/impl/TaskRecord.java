@@ -6,12 +6,15 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import dev.gale.api.ErrorInfo;
 import dev.gale.api.Json;
 import dev.gale.api.RawJson;
+import dev.gale.api.RetryOn;
 import dev.gale.api.Task;
 import dev.gale.api.TaskState;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A task as stored in the {@code gale.tasks} map (object in-memory format). Mutated only inside
@@ -36,6 +39,27 @@ public final class TaskRecord implements IdentifiedDataSerializable {
   long startedAt;
   long finishedAt;
   String worker;
+
+  /** Upstream task ids whose results this task receives; null for none. */
+  List<String> deps;
+
+  /** Results of upstream tasks that succeeded, while this task waits for the rest. */
+  Map<String, String> depResults;
+
+  /** Downstream task ids to release when this task ends; handed out (and dropped) then. */
+  List<String> dependents;
+
+  /** The failure kinds that are retried, as a {@link dev.gale.api.RetryOn#mask} bit mask. */
+  int retryMask = RetryOn.mask(null);
+
+  /** Whether the function caches results. */
+  boolean cache;
+
+  /** The result-cache key, once the args are final; null when the function does not cache. */
+  String cacheKey;
+
+  /** Whether the result came from the cache. */
+  boolean cached;
 
   public TaskRecord() {}
 
@@ -70,7 +94,9 @@ public final class TaskRecord implements IdentifiedDataSerializable {
         Instant.ofEpochMilli(createdAt),
         startedAt == 0 ? null : Instant.ofEpochMilli(startedAt),
         finishedAt == 0 ? null : Instant.ofEpochMilli(finishedAt),
-        worker);
+        worker,
+        deps == null ? null : List.copyOf(deps),
+        cached ? Boolean.TRUE : null);
   }
 
   TaskState state() {
@@ -111,6 +137,40 @@ public final class TaskRecord implements IdentifiedDataSerializable {
     out.writeLong(startedAt);
     out.writeLong(finishedAt);
     out.writeString(worker);
+    writeStrings(out, deps);
+    out.writeInt(depResults == null ? -1 : depResults.size());
+    if (depResults != null) {
+      for (var e : depResults.entrySet()) {
+        out.writeString(e.getKey());
+        out.writeString(e.getValue());
+      }
+    }
+    writeStrings(out, dependents);
+    out.writeInt(retryMask);
+    out.writeBoolean(cache);
+    out.writeString(cacheKey);
+    out.writeBoolean(cached);
+  }
+
+  static void writeStrings(ObjectDataOutput out, List<String> list) throws IOException {
+    out.writeInt(list == null ? -1 : list.size());
+    if (list != null) {
+      for (String v : list) {
+        out.writeString(v);
+      }
+    }
+  }
+
+  static List<String> readStrings(ObjectDataInput in) throws IOException {
+    int n = in.readInt();
+    if (n < 0) {
+      return null;
+    }
+    List<String> list = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      list.add(in.readString());
+    }
+    return list;
   }
 
   @Override
@@ -139,6 +199,19 @@ public final class TaskRecord implements IdentifiedDataSerializable {
     startedAt = in.readLong();
     finishedAt = in.readLong();
     worker = in.readString();
+    deps = readStrings(in);
+    int n2 = in.readInt();
+    if (n2 >= 0) {
+      depResults = new HashMap<>(n2 * 2);
+      for (int i = 0; i < n2; i++) {
+        depResults.put(in.readString(), in.readString());
+      }
+    }
+    dependents = readStrings(in);
+    retryMask = in.readInt();
+    cache = in.readBoolean();
+    cacheKey = in.readString();
+    cached = in.readBoolean();
   }
 
   static void writeError(ObjectDataOutput out, ErrorInfo e) throws IOException {
