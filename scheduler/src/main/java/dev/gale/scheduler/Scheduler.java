@@ -166,6 +166,21 @@ public interface Scheduler extends AutoCloseable {
    */
   AutoCloseable onCancelRequest(Consumer<Map<String, String>> listener);
 
+  // ---- leases: things that must run once in the cluster ----
+
+  /**
+   * Takes the named lease for {@code holder}, or renews it if {@code holder} already holds it.
+   * Empty when another holder's lease has not lapsed. A holder renews well before {@code ttl} runs
+   * out and stops its exclusive work when a renewal fails.
+   */
+  Optional<Lease> tryLease(String name, String holder, java.time.Duration ttl);
+
+  /** Gives a lease up early if it is still held with that fence; true when it was. */
+  boolean releaseLease(Lease lease);
+
+  /** The lease's current, unexpired holder, if any. */
+  Optional<Lease> currentLease(String name);
+
   // ---- pools and workers ----
 
   /**

@@ -73,16 +73,25 @@ public final class ApiVerticle extends VerticleBase {
     server = vertx.createHttpServer(serverOptions).requestHandler(router);
     long period = Math.max(200, options.heartbeatSeconds() * 1000L / 2);
     silenceTimer = vertx.setPeriodic(period, id -> core.hub.checkSilent());
-    // Workers of a gateway that died stay RUNNING until their registrations expire; any gateway
-    // then gives their attempts back (idempotent, fenced by worker and attempt).
+    // Workers of a gateway that died stay RUNNING until their registrations expire; then one
+    // gateway of the cluster, the holder of the sweep lease, gives their attempts back (idempotent,
+    // fenced by worker and attempt) and releases tasks whose upstream tasks ended unnoticed.
     long sweep = Math.max(5_000, options.heartbeatSeconds() * 2000L);
     Duration grace = Duration.ofSeconds(3L * options.heartbeatSeconds() + 5);
+    Duration leaseTtl = Duration.ofMillis(3 * sweep);
     orphanTimer =
         vertx.setPeriodic(
             sweep,
             id ->
                 vertx
-                    .executeBlocking(() -> scheduler.recoverOrphans(grace), false)
+                    .executeBlocking(
+                        () ->
+                            scheduler
+                                    .tryLease(SWEEP_LEASE, options.gatewayId(), leaseTtl)
+                                    .isPresent()
+                                ? scheduler.recoverOrphans(grace)
+                                : 0,
+                        false)
                     .onFailure(t -> LOG.debug("orphan sweep failed: {}", t.toString())));
     return server
         .listen()
@@ -96,6 +105,9 @@ public final class ApiVerticle extends VerticleBase {
                   s.actualPort());
             });
   }
+
+  /** The lease whose holder runs the cluster's periodic sweeps. */
+  static final String SWEEP_LEASE = "gateway.sweep";
 
   @Override
   public Future<?> stop() {

@@ -58,6 +58,24 @@ public final class FakeScheduler implements Scheduler {
     return Optional.empty();
   }
 
+  /** Leases always granted: a fake has one holder. */
+  @Override
+  public Optional<dev.gale.scheduler.Lease> tryLease(
+      String name, String holder, java.time.Duration ttl) {
+    return Optional.of(
+        new dev.gale.scheduler.Lease(name, holder, 1, java.time.Instant.now().plus(ttl)));
+  }
+
+  @Override
+  public boolean releaseLease(dev.gale.scheduler.Lease lease) {
+    return true;
+  }
+
+  @Override
+  public Optional<dev.gale.scheduler.Lease> currentLease(String name) {
+    return Optional.empty();
+  }
+
   @Override
   public Optional<FunctionDefinition> getFunctionForDispatch(String id) {
     return getFunction(id);

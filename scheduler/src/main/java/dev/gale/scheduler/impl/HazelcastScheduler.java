@@ -29,6 +29,7 @@ import dev.gale.api.TokenRecord;
 import dev.gale.api.UnavailableException;
 import dev.gale.api.WorkerInfo;
 import dev.gale.scheduler.Dispatch;
+import dev.gale.scheduler.Lease;
 import dev.gale.scheduler.NewTask;
 import dev.gale.scheduler.Outcome;
 import dev.gale.scheduler.Scheduler;
@@ -82,6 +83,7 @@ public final class HazelcastScheduler implements Scheduler {
   private final IMap<String, WorkerInfo> workers;
   private final IMap<String, TaskRecord> tasks;
   private final IMap<String, String> cache;
+  private final Leases leases;
   private final ITopic<ArrayList<String>> terminalTopic;
   private final ITopic<HashMap<String, String>> cancelTopic;
   private final ReadyQueues ready;
@@ -98,6 +100,7 @@ public final class HazelcastScheduler implements Scheduler {
     this.workers = hz.getMap("gale.workers");
     this.tasks = hz.getMap(TASKS);
     this.cache = hz.getMap("gale.cache");
+    this.leases = new Leases(hz.getMap(Leases.MAP));
     this.terminalTopic = hz.getTopic("gale.terminal");
     this.cancelTopic = hz.getTopic("gale.cancel");
     this.ready = new ReadyQueues(hz);
@@ -808,6 +811,23 @@ public final class HazelcastScheduler implements Scheduler {
     return () -> cancelTopic.removeMessageListener(id);
   }
 
+  // ---- leases ----
+
+  @Override
+  public Optional<Lease> tryLease(String name, String holder, java.time.Duration ttl) {
+    return leases.acquire(name, holder, ttl.toMillis(), clock.millis());
+  }
+
+  @Override
+  public boolean releaseLease(Lease lease) {
+    return leases.release(lease);
+  }
+
+  @Override
+  public Optional<Lease> currentLease(String name) {
+    return leases.current(name, clock.millis());
+  }
+
   // ---- pools and workers ----
 
   @Override
@@ -874,7 +894,53 @@ public final class HazelcastScheduler implements Scheduler {
       n++;
     }
     byWorker.forEach(this::workerLost);
-    return n;
+    return n + releaseOverlooked(startedBefore);
+  }
+
+  /**
+   * Releases waiting tasks whose upstream tasks ended without telling them (the process that
+   * recorded the ending died before it released the dependents). Looks only at tasks waiting since
+   * before {@code createdBefore}; releases are idempotent.
+   *
+   * @return how many waiting tasks were told of an ended upstream task
+   */
+  private int releaseOverlooked(long createdBefore) {
+    Map<String, List<String>> downstreamByUpstream = new HashMap<>();
+    for (String[] row :
+        tasks.project(
+            new TaskQueries.PendingUpstream(), new TaskQueries.WaitingSince(createdBefore))) {
+      for (int i = 1; i < row.length; i++) {
+        downstreamByUpstream.computeIfAbsent(row[i], k -> new ArrayList<>()).add(row[0]);
+      }
+    }
+    if (downstreamByUpstream.isEmpty()) {
+      return 0;
+    }
+    Map<String, List<Processors.Upstream>> releases = new HashMap<>();
+    List<String> ups = new ArrayList<>(downstreamByUpstream.keySet());
+    for (int from = 0; from < ups.size(); from += 10_000) {
+      java.util.Set<String> chunk =
+          new java.util.HashSet<>(ups.subList(from, Math.min(ups.size(), from + 10_000)));
+      tasks
+          .getAll(chunk)
+          .forEach(
+              (id, r) -> {
+                if (r.state.isTerminal()) {
+                  Processors.Upstream u = new Processors.Upstream(id, r.state, r.result, r.error);
+                  for (String d : downstreamByUpstream.get(id)) {
+                    releases.computeIfAbsent(d, k -> new ArrayList<>(1)).add(u);
+                  }
+                }
+              });
+    }
+    if (releases.isEmpty()) {
+      return 0;
+    }
+    LOG.info("releasing {} waiting task(s) whose upstream tasks ended unnoticed", releases.size());
+    List<String> ended = new ArrayList<>();
+    propagate(releases, clock.millis(), ended);
+    publishTerminal(ended);
+    return releases.size();
   }
 
   @Override

@@ -18,6 +18,9 @@ public final class SchedulerSerialization implements DataSerializableFactory {
   static final int OUTCOME = 7;
   static final int ADD_DEPENDENTS = 8;
   static final int RELEASE = 9;
+  static final int LEASE = 10;
+  static final int LEASE_ACQUIRE = 11;
+  static final int LEASE_RELEASE = 12;
 
   @Override
   public IdentifiedDataSerializable create(int typeId) {
@@ -31,6 +34,9 @@ public final class SchedulerSerialization implements DataSerializableFactory {
       case OUTCOME -> new OutcomeData();
       case ADD_DEPENDENTS -> new Processors.AddDependents();
       case RELEASE -> new Processors.Release();
+      case LEASE -> new Leases.Held();
+      case LEASE_ACQUIRE -> new Leases.Acquire();
+      case LEASE_RELEASE -> new Leases.Release();
       default -> throw new IllegalArgumentException("unknown scheduler type id " + typeId);
     };
   }

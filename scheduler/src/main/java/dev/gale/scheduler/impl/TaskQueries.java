@@ -92,6 +92,38 @@ final class TaskQueries {
     }
   }
 
+  /** Waiting tasks created before a time. */
+  static final class WaitingSince implements Predicate<String, TaskRecord> {
+    private final long createdBefore;
+
+    WaitingSince(long createdBefore) {
+      this.createdBefore = createdBefore;
+    }
+
+    @Override
+    public boolean apply(Map.Entry<String, TaskRecord> e) {
+      TaskRecord r = e.getValue();
+      return r.state == TaskState.WAITING && r.createdAt < createdBefore && r.deps != null;
+    }
+  }
+
+  /** A waiting task as its id followed by the upstream ids it has no result of yet. */
+  static final class PendingUpstream
+      implements com.hazelcast.projection.Projection<Map.Entry<String, TaskRecord>, String[]> {
+    @Override
+    public String[] transform(Map.Entry<String, TaskRecord> e) {
+      TaskRecord r = e.getValue();
+      java.util.List<String> out = new java.util.ArrayList<>(r.deps.size() + 1);
+      out.add(r.id);
+      for (String d : r.deps) {
+        if (r.depResults == null || !r.depResults.containsKey(d)) {
+          out.add(d);
+        }
+      }
+      return out.toArray(new String[0]);
+    }
+  }
+
   /** Counts tasks per state in one pass. */
   static final class StateCounts implements Aggregator<Map.Entry<String, TaskRecord>, long[]> {
     private long[] counts = new long[TaskState.values().length];
