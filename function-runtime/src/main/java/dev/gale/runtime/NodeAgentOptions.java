@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -15,6 +16,7 @@ import java.util.UUID;
  */
 public final class NodeAgentOptions {
   private final URI gatewayUrl;
+  private final List<URI> fallbackUrls;
   private final String token;
   private final String pool;
   private final String node;
@@ -34,6 +36,7 @@ public final class NodeAgentOptions {
 
   private NodeAgentOptions(Builder b) {
     this.gatewayUrl = b.gatewayUrl;
+    this.fallbackUrls = List.copyOf(b.fallbackUrls);
     this.token = b.token;
     this.pool = b.pool;
     this.node = b.node;
@@ -56,6 +59,7 @@ public final class NodeAgentOptions {
   public Builder toBuilder() {
     Builder b = new Builder();
     b.gatewayUrl = gatewayUrl;
+    b.fallbackUrls = fallbackUrls;
     b.token = token;
     b.pool = pool;
     b.node = node;
@@ -77,27 +81,53 @@ public final class NodeAgentOptions {
   }
 
   /**
+   * Every gateway the agent may dial, {@link #gatewayUrl} first, then the fallbacks it moves on to
+   * when the current one cannot be reached or drops the connection.
+   */
+  public List<URI> gatewayUrls() {
+    List<URI> all = new java.util.ArrayList<>(1 + fallbackUrls.size());
+    all.add(gatewayUrl);
+    all.addAll(fallbackUrls);
+    return all;
+  }
+
+  /**
    * The WebSocket URL the agent dials: {@code ws://} for {@code http}, {@code wss://} for {@code
    * https}, with {@link WorkerProtocol#PATH} appended to the base URL's path.
    */
   public URI webSocketUrl() {
-    String scheme = isSecure() ? "wss" : "ws";
-    String base = gatewayUrl.getRawPath() == null ? "" : gatewayUrl.getRawPath();
+    return webSocketUrl(gatewayUrl);
+  }
+
+  /** {@link #webSocketUrl()} for one of the {@link #gatewayUrls()}. */
+  public static URI webSocketUrl(URI url) {
+    String scheme = isSecure(url) ? "wss" : "ws";
+    String base = url.getRawPath() == null ? "" : url.getRawPath();
     if (base.endsWith("/")) {
       base = base.substring(0, base.length() - 1);
     }
-    return URI.create(scheme + "://" + gatewayUrl.getRawAuthority() + base + WorkerProtocol.PATH);
+    return URI.create(scheme + "://" + url.getRawAuthority() + base + WorkerProtocol.PATH);
   }
 
   /** True for {@code https} and {@code wss} gateway URLs. */
   public boolean isSecure() {
-    String s = gatewayUrl.getScheme().toLowerCase(java.util.Locale.ROOT);
+    return isSecure(gatewayUrl);
+  }
+
+  /** True for {@code https} and {@code wss} URLs. */
+  public static boolean isSecure(URI url) {
+    String s = url.getScheme().toLowerCase(java.util.Locale.ROOT);
     return s.equals("https") || s.equals("wss");
   }
 
   /** The gateway port, defaulting to 443 for secure and 80 for plain URLs. */
   public int port() {
-    return gatewayUrl.getPort() > 0 ? gatewayUrl.getPort() : isSecure() ? 443 : 80;
+    return port(gatewayUrl);
+  }
+
+  /** The port of a gateway URL, defaulting to 443 for secure and 80 for plain URLs. */
+  public static int port(URI url) {
+    return url.getPort() > 0 ? url.getPort() : isSecure(url) ? 443 : 80;
   }
 
   /** The worker token sent as {@code Authorization: Bearer} on the WebSocket upgrade. */
@@ -183,6 +213,7 @@ public final class NodeAgentOptions {
   /** Builds {@link NodeAgentOptions}; not thread-safe. */
   public static final class Builder {
     private URI gatewayUrl;
+    private List<URI> fallbackUrls = List.of();
     private String token;
     private String pool = "default";
     private String node;
@@ -204,6 +235,15 @@ public final class NodeAgentOptions {
      */
     public Builder gatewayUrl(URI gatewayUrl) {
       this.gatewayUrl = gatewayUrl;
+      return this;
+    }
+
+    /**
+     * Other gateways of the same service, tried in turn when the current one cannot be reached or
+     * drops the connection (default: none).
+     */
+    public Builder fallbackUrls(List<URI> fallbackUrls) {
+      this.fallbackUrls = List.copyOf(fallbackUrls);
       return this;
     }
 
@@ -302,6 +342,19 @@ public final class NodeAgentOptions {
       return this;
     }
 
+    private static void checkUrl(URI url, String name) {
+      String scheme = url.getScheme();
+      if (scheme == null
+          || !java.util.Set.of("http", "https", "ws", "wss")
+              .contains(scheme.toLowerCase(java.util.Locale.ROOT))) {
+        throw new IllegalArgumentException(
+            name + " must be an http(s) URL like http://host:8080, got " + url);
+      }
+      if (url.getHost() == null) {
+        throw new IllegalArgumentException(name + " has no host: " + url);
+      }
+    }
+
     /**
      * Applies the defaults and validates.
      *
@@ -311,16 +364,8 @@ public final class NodeAgentOptions {
       if (gatewayUrl == null) {
         throw new IllegalArgumentException("gatewayUrl is required");
       }
-      String scheme = gatewayUrl.getScheme();
-      if (scheme == null
-          || !java.util.Set.of("http", "https", "ws", "wss")
-              .contains(scheme.toLowerCase(java.util.Locale.ROOT))) {
-        throw new IllegalArgumentException(
-            "gatewayUrl must be an http(s) URL like http://host:8080, got " + gatewayUrl);
-      }
-      if (gatewayUrl.getHost() == null) {
-        throw new IllegalArgumentException("gatewayUrl has no host: " + gatewayUrl);
-      }
+      checkUrl(gatewayUrl, "gatewayUrl");
+      fallbackUrls.forEach(u -> checkUrl(u, "fallbackUrls"));
       if (token == null || token.isBlank()) {
         throw new IllegalArgumentException("token (a worker token) is required");
       }
@@ -371,6 +416,7 @@ public final class NodeAgentOptions {
     private Builder copy() {
       Builder b = new Builder();
       b.gatewayUrl = gatewayUrl;
+      b.fallbackUrls = fallbackUrls;
       b.token = token;
       b.pool = pool;
       b.node = node;

@@ -33,6 +33,24 @@ class NodeAgentOptionsTest {
   }
 
   @Test
+  void fallbackGatewaysComeAfterThePrimaryAndSurviveCopies() {
+    NodeAgentOptions o =
+        minimal()
+            .fallbackUrls(java.util.List.of(java.net.URI.create("https://gw2.example:8443")))
+            .slots(2)
+            .build();
+    assertThat(o.gatewayUrls())
+        .extracting(java.net.URI::toString)
+        .containsExactly(o.gatewayUrl().toString(), "https://gw2.example:8443");
+    assertThat(o.toBuilder().build().gatewayUrls()).hasSize(2);
+    assertThat(NodeAgentOptions.webSocketUrl(o.gatewayUrls().get(1)).toString())
+        .isEqualTo("wss://gw2.example:8443/v1/workers/connect");
+    assertThatThrownBy(
+            () -> minimal().fallbackUrls(java.util.List.of(java.net.URI.create("ftp://x"))).build())
+        .hasMessageContaining("fallbackUrls");
+  }
+
+  @Test
   void prefetchFollowsAnExplicitSlotCount() {
     assertThat(minimal().slots(3).build().prefetch()).isEqualTo(48);
     assertThat(minimal().slots(3).prefetch(0).build().prefetch()).isZero();

@@ -143,6 +143,15 @@ public interface Scheduler extends AutoCloseable {
   void workerLost(String workerId, Map<String, Integer> running);
 
   /**
+   * A worker reconnected holding these attempts (task id → attempt): every other attempt the
+   * scheduler has running on it was lost in flight (dispatched by a gateway that died before
+   * delivering it) and is given back exactly as by {@link #workerLost}.
+   *
+   * @return how many attempts were given back
+   */
+  int reconcileWorker(String workerId, Map<String, Integer> held);
+
+  /**
    * Gives back the running attempts of workers that no gateway keeps registered any more (their
    * registration expired, e.g. because their gateway died): each is queued again if retries remain,
    * otherwise it fails with {@code worker_lost}, exactly as {@link #workerLost}. Attempts started

@@ -1,6 +1,7 @@
 package dev.gale.api.protocol;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * First message of a worker after connecting.
@@ -12,6 +13,10 @@ import java.util.List;
  * @param prefetch extra tasks it accepts beyond its slots so that slots never wait for a round trip
  * @param kinds function kinds it can run ({@code shell}, {@code python}, {@code java})
  * @param version the agent's version
+ * @param held the attempts it holds from earlier connections (queued, running, or finished with a
+ *     result not yet acknowledged), task id → attempt; the gateway gives back every other attempt
+ *     the scheduler has on this worker, which was lost in flight. Null or empty on a first
+ *     connection.
  */
 public record Hello(
     String workerId,
@@ -20,5 +25,6 @@ public record Hello(
     int slots,
     int prefetch,
     List<String> kinds,
-    String version)
+    String version,
+    Map<String, Integer> held)
     implements WorkerMessage {}

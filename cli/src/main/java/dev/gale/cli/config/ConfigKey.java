@@ -35,6 +35,11 @@ public enum ConfigKey {
       Type.LIST,
       () -> "127.0.0.1:5701",
       "scheduler members a separate gateway connects to (host:port,...)"),
+  GATEWAY_ADMIN_TOKEN(
+      "gale.gateway.admin-token",
+      Type.STRING,
+      () -> null,
+      "an admin token (gale_...) the gateway registers at start, e.g. from a Kubernetes Secret"),
   GATEWAY_MAX_BODY_BYTES(
       "gale.gateway.max-body-bytes",
       Type.LONG,
@@ -115,6 +120,11 @@ public enum ConfigKey {
 
   RUNTIME_URL(
       "gale.runtime.url", Type.URL, () -> "http://127.0.0.1:8080", "gateway a worker connects to"),
+  RUNTIME_FALLBACK_URLS(
+      "gale.runtime.fallback-urls",
+      Type.LIST,
+      () -> "",
+      "other gateways a worker tries when its gateway is unreachable (url,...)"),
   RUNTIME_POOL("gale.runtime.pool", Type.STRING, () -> "default", "pool a worker serves"),
   RUNTIME_SLOTS(
       "gale.runtime.slots",

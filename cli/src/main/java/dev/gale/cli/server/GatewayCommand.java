@@ -64,6 +64,15 @@ public final class GatewayCommand implements Callable<Integer> {
       description = "mint an admin token at start and write it here (mode 0600) to bootstrap")
   Path adminTokenFile;
 
+  @Setting(ConfigKey.GATEWAY_ADMIN_TOKEN)
+  @Option(
+      names = "--admin-token",
+      paramLabel = "TOKEN",
+      description =
+          "register this admin token at start (gale_ + 43 base64url characters; prefer the"
+              + " environment variable, which stays out of the process list)")
+  String adminToken;
+
   @Mixin GatewayLimits limits;
 
   @Override
@@ -103,6 +112,13 @@ public final class GatewayCommand implements Callable<Integer> {
       closer.add("vert.x", () -> vertx.close().await(30, TimeUnit.SECONDS));
       Gateway gateway = Roles.startGateway(vertx, client, options);
       closer.add("gateway", gateway::close);
+      if (adminToken != null && !adminToken.isBlank()) {
+        try {
+          gateway.tokens().register(adminToken.trim(), "admin", Role.ADMIN);
+        } catch (dev.gale.api.InvalidRequestException e) {
+          throw new ParameterException(spec.commandLine(), "admin token: " + e.getMessage());
+        }
+      }
       if (adminTokenFile != null) {
         TokenFile.write(adminTokenFile, gateway.tokens().mint("admin", Role.ADMIN, null));
       }

@@ -9,6 +9,7 @@ import dev.gale.runtime.NodeAgentOptions;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,6 +37,15 @@ public final class WorkerCommand implements Callable<Integer> {
       paramLabel = "URL",
       description = "gateway to connect to (default: ${DEFAULT-VALUE})")
   URI url;
+
+  @Setting(ConfigKey.RUNTIME_FALLBACK_URLS)
+  @Option(
+      names = "--fallback-url",
+      paramLabel = "URL",
+      split = ",",
+      description =
+          "other gateways of the service, tried in turn when the current one is unreachable")
+  List<String> fallbackUrls;
 
   @Setting(ConfigKey.RUNTIME_POOL)
   @Option(
@@ -120,6 +130,7 @@ public final class WorkerCommand implements Callable<Integer> {
     NodeAgentOptions.Builder b =
         NodeAgentOptions.builder()
             .gatewayUrl(url)
+            .fallbackUrls(Roles.nonBlank(fallbackUrls).stream().map(URI::create).toList())
             .token(token.trim())
             .pool(pool)
             .node(node)

@@ -90,6 +90,9 @@ final class GatewayConnection implements ResultOutbox.Flusher {
   private volatile boolean connected;
   private volatile boolean closing;
 
+  /** Whether a gateway ever welcomed this agent: later hellos report what it holds. */
+  private volatile boolean everWelcomed;
+
   // confined to the event loop
   private WebSocket ws;
   private boolean welcomed;
@@ -98,6 +101,8 @@ final class GatewayConnection implements ResultOutbox.Flusher {
   private long heartbeatMillis;
   private long lastReceivedNanos;
   private Duration backoff;
+  private final List<java.net.URI> urls;
+  private int urlIndex;
 
   GatewayConnection(
       Vertx vertx,
@@ -119,6 +124,7 @@ final class GatewayConnection implements ResultOutbox.Flusher {
     this.artifacts = artifacts;
     this.listener = listener;
     this.backoff = options.reconnectMin();
+    this.urls = options.gatewayUrls();
     this.client =
         vertx.createWebSocketClient(
             new WebSocketClientOptions()
@@ -210,16 +216,18 @@ final class GatewayConnection implements ResultOutbox.Flusher {
     if (closing) {
       return;
     }
-    String host = options.gatewayUrl().getHost();
+    java.net.URI url = urls.get(urlIndex);
+    java.net.URI wsUrl = NodeAgentOptions.webSocketUrl(url);
+    String host = url.getHost();
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     }
     WebSocketConnectOptions connectOptions =
         new WebSocketConnectOptions()
             .setHost(host)
-            .setPort(options.port())
-            .setSsl(options.isSecure())
-            .setURI(options.webSocketUrl().getRawPath())
+            .setPort(NodeAgentOptions.port(url))
+            .setSsl(NodeAgentOptions.isSecure(url))
+            .setURI(wsUrl.getRawPath())
             .addHeader("Authorization", "Bearer " + options.token());
     client
         .connect(connectOptions)
@@ -228,7 +236,8 @@ final class GatewayConnection implements ResultOutbox.Flusher {
               if (ar.succeeded()) {
                 onOpen(ar.result());
               } else {
-                LOG.warn("cannot connect to {}: {}", options.webSocketUrl(), describe(ar.cause()));
+                LOG.warn("cannot connect to {}: {}", wsUrl, describe(ar.cause()));
+                nextUrl();
                 scheduleReconnect();
               }
             });
@@ -254,7 +263,8 @@ final class GatewayConnection implements ResultOutbox.Flusher {
             options.slots(),
             options.prefetch(),
             kinds,
-            version));
+            version,
+            everWelcomed ? held() : null));
     handshakeTimer =
         vertx.setTimer(
             WELCOME_TIMEOUT.toMillis(),
@@ -286,6 +296,7 @@ final class GatewayConnection implements ResultOutbox.Flusher {
           socket.closeReason());
     }
     if (listener.onDisconnected()) {
+      nextUrl();
       scheduleReconnect();
     }
   }
@@ -298,6 +309,21 @@ final class GatewayConnection implements ResultOutbox.Flusher {
     if (handshakeTimer >= 0) {
       vertx.cancelTimer(handshakeTimer);
       handshakeTimer = -1;
+    }
+  }
+
+  /** What this worker holds from earlier connections: queued, running, or awaiting an ack. */
+  private java.util.Map<String, Integer> held() {
+    java.util.Map<String, Integer> held = new java.util.HashMap<>(engine.heldAttempts());
+    outbox.unackedAttempts().forEach((id, attempt) -> held.merge(id, attempt, Math::max));
+    return held;
+  }
+
+  /** Moves on to the next gateway URL, if there are several; the backoff carries on. */
+  private void nextUrl() {
+    if (urls.size() > 1) {
+      urlIndex = (urlIndex + 1) % urls.size();
+      LOG.info("next gateway to try: {}", urls.get(urlIndex));
     }
   }
 
@@ -345,6 +371,7 @@ final class GatewayConnection implements ResultOutbox.Flusher {
 
   private void onWelcome(Welcome welcome) {
     welcomed = true;
+    everWelcomed = true;
     connected = true;
     backoff = options.reconnectMin();
     if (handshakeTimer >= 0) {

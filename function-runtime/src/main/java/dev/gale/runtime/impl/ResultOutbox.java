@@ -91,6 +91,13 @@ final class ResultOutbox implements ResultSink {
     return unacked.isEmpty();
   }
 
+  /** Task id → attempt of every result not yet acknowledged. */
+  synchronized java.util.Map<String, Integer> unackedAttempts() {
+    java.util.Map<String, Integer> out = new java.util.HashMap<>(unacked.size() * 2);
+    unacked.values().forEach(r -> out.put(r.taskId(), r.attempt()));
+    return out;
+  }
+
   synchronized int unackedCount() {
     return unacked.size();
   }

@@ -247,6 +247,18 @@ final class TaskEngine {
     }
   }
 
+  /** Task id → attempt of every task queued or running here. */
+  Map<String, Integer> heldAttempts() {
+    lock.lock();
+    try {
+      Map<String, Integer> out = new HashMap<>(jobs.size() * 2);
+      jobs.values().forEach(j -> out.put(j.taskId(), j.attempt()));
+      return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Attempts running now. */
   int running() {
     lock.lock();

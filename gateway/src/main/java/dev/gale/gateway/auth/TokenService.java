@@ -105,6 +105,29 @@ public final class TokenService {
   }
 
   /**
+   * Stores a secret chosen by the operator (from a Kubernetes Secret, say) as a token; idempotent.
+   * Lets a deployment know its admin token before the service starts.
+   *
+   * @throws InvalidRequestException when the secret is not of the form {@code gale_<43 base64url
+   *     characters>}, or the tenant is invalid
+   */
+  public void register(String secret, String tenant, Role role) {
+    if (!wellFormed(secret)) {
+      throw invalid(
+          "token", "a token must be gale_ followed by 43 base64url characters (see gale token)");
+    }
+    if (tenant == null || !TENANT.matcher(tenant).matches()) {
+      throw invalid("tenant", "tenant must be 1-200 characters of letters, digits and . _ @ -");
+    }
+    if (scheduler.findToken(hash(secret)).isPresent()) {
+      return;
+    }
+    TokenRecord record = new TokenRecord(hash(secret), tenant, role, null, clock.instant());
+    scheduler.putToken(record);
+    remember(record);
+  }
+
+  /**
    * The token behind a secret, from the cache or the store.
    *
    * @return empty when the secret is malformed or unknown

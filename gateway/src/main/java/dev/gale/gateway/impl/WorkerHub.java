@@ -145,6 +145,16 @@ final class WorkerHub {
         .executeBlocking(
             () -> {
               scheduler.putWorker(s.info(options.gatewayId()));
+              if (h.held() != null) {
+                // a reconnect: attempts dispatched to it that it never received are given back
+                int lost = scheduler.reconcileWorker(s.workerId, h.held());
+                if (lost > 0) {
+                  LOG.info(
+                      "worker {} reconnected without {} attempt(s) dispatched to it; given back",
+                      s.workerId,
+                      lost);
+                }
+              }
               return null;
             },
             false)

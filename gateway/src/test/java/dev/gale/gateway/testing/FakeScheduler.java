@@ -58,6 +58,11 @@ public final class FakeScheduler implements Scheduler {
     return Optional.empty();
   }
 
+  @Override
+  public int reconcileWorker(String workerId, Map<String, Integer> held) {
+    return 0;
+  }
+
   /** Leases always granted: a fake has one holder. */
   @Override
   public Optional<dev.gale.scheduler.Lease> tryLease(

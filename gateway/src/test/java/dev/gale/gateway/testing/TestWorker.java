@@ -100,7 +100,8 @@ public final class TestWorker implements AutoCloseable {
                       slots,
                       prefetch,
                       List.of("shell", "python", "java"),
-                      "test"));
+                      "test",
+                      null));
               return w;
             });
   }

@@ -710,6 +710,20 @@ public final class HazelcastScheduler implements Scheduler {
         ended.size());
   }
 
+  @Override
+  public int reconcileWorker(String workerId, Map<String, Integer> held) {
+    Map<String, Integer> lost = new HashMap<>();
+    for (var e : tasks.entrySet(new TaskQueries.RunningOn(workerId))) {
+      TaskRecord r = e.getValue();
+      Integer attempt = held.get(r.id);
+      if (attempt == null || attempt != r.attempts) {
+        lost.put(r.id, r.attempts);
+      }
+    }
+    workerLost(workerId, lost);
+    return lost.size();
+  }
+
   /**
    * Re-queues REQUEUED tasks, caches the results of succeeded tasks of caching functions, releases
    * or ends the dependents of TERMINAL ones, announces every task that ended, and returns the ids
@@ -894,7 +908,39 @@ public final class HazelcastScheduler implements Scheduler {
       n++;
     }
     byWorker.forEach(this::workerLost);
-    return n + releaseOverlooked(startedBefore);
+    return n + releaseOverlooked(startedBefore) + requeueStranded(startedBefore);
+  }
+
+  /**
+   * Puts back on their ready queues the queued tasks that are in no queue: a gateway that died
+   * after taking them from the queue and before marking them running stranded them. Cheap when
+   * nothing is stranded: only a pool with more queued tasks than queue entries is examined. A task
+   * put back twice is harmless (dispatch skips an id that is no longer queued).
+   *
+   * @return how many tasks were put back
+   */
+  private int requeueStranded(long createdBefore) {
+    Map<String, Long> queued = tasks.aggregate(new TaskQueries.QueuedPerPool());
+    int n = 0;
+    for (var e : queued.entrySet()) {
+      String pool = e.getKey();
+      if (e.getValue() <= ready.size(pool)) {
+        continue;
+      }
+      java.util.Set<String> inQueue = ready.snapshot(pool);
+      Map<Integer, List<String>> back = new HashMap<>();
+      for (var t : tasks.entrySet(new TaskQueries.QueuedIn(pool, createdBefore))) {
+        if (!inQueue.contains(t.getKey())) {
+          back.computeIfAbsent(t.getValue().priority, p -> new ArrayList<>()).add(t.getKey());
+          n++;
+        }
+      }
+      back.forEach((p, ids) -> ready.addAll(pool, p, ids));
+    }
+    if (n > 0) {
+      LOG.info("put {} stranded queued task(s) back on their ready queues", n);
+    }
+    return n;
   }
 
   /**

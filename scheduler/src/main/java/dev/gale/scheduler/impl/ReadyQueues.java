@@ -75,6 +75,15 @@ final class ReadyQueues {
     return n;
   }
 
+  /** Every id in the pool's queues now (a copy; for the sweep, not the hot path). */
+  java.util.Set<String> snapshot(String pool) {
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (int p : ascending(pool)) {
+      ids.addAll(queue(pool, p));
+    }
+    return ids;
+  }
+
   boolean remove(String pool, int priority, String id) {
     return queue(pool, priority).remove(id);
   }

@@ -92,6 +92,62 @@ final class TaskQueries {
     }
   }
 
+  /** Tasks running on one worker. */
+  static final class RunningOn implements Predicate<String, TaskRecord> {
+    private final String worker;
+
+    RunningOn(String worker) {
+      this.worker = worker;
+    }
+
+    @Override
+    public boolean apply(Map.Entry<String, TaskRecord> e) {
+      TaskRecord r = e.getValue();
+      return r.state == TaskState.RUNNING && worker.equals(r.worker);
+    }
+  }
+
+  /** Queued tasks of one pool created before a time. */
+  static final class QueuedIn implements Predicate<String, TaskRecord> {
+    private final String pool;
+    private final long createdBefore;
+
+    QueuedIn(String pool, long createdBefore) {
+      this.pool = pool;
+      this.createdBefore = createdBefore;
+    }
+
+    @Override
+    public boolean apply(Map.Entry<String, TaskRecord> e) {
+      TaskRecord r = e.getValue();
+      return r.state == TaskState.QUEUED && r.createdAt < createdBefore && pool.equals(r.pool);
+    }
+  }
+
+  /** Counts queued tasks per pool in one pass. */
+  static final class QueuedPerPool
+      implements Aggregator<Map.Entry<String, TaskRecord>, java.util.HashMap<String, Long>> {
+    private java.util.HashMap<String, Long> counts = new java.util.HashMap<>();
+
+    @Override
+    public void accumulate(Map.Entry<String, TaskRecord> e) {
+      TaskRecord r = e.getValue();
+      if (r.state == TaskState.QUEUED) {
+        counts.merge(r.pool, 1L, Long::sum);
+      }
+    }
+
+    @Override
+    public void combine(Aggregator aggregator) {
+      ((QueuedPerPool) aggregator).counts.forEach((k, v) -> counts.merge(k, v, Long::sum));
+    }
+
+    @Override
+    public java.util.HashMap<String, Long> aggregate() {
+      return counts;
+    }
+  }
+
   /** Waiting tasks created before a time. */
   static final class WaitingSince implements Predicate<String, TaskRecord> {
     private final long createdBefore;

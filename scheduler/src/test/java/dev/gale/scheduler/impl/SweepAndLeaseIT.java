@@ -84,6 +84,54 @@ class SweepAndLeaseIT {
   }
 
   @Test
+  void aReconnectingWorkerGetsBackOnlyWhatItDoesNotHold() throws Exception {
+    FunctionDefinition f = fn();
+    List<Task> t =
+        scheduler.submit(
+            List.of(
+                new NewTask("acme", f, RawJson.of("{}"), "reconcile", 0),
+                new NewTask("acme", f, RawJson.of("{}"), "reconcile", 0),
+                new NewTask("acme", f, RawJson.of("{}"), "reconcile", 0)));
+    var got = scheduler.take("reconcile", List.of(new WorkerCredit("wr", 3)), 1_000);
+    assertThat(got).hasSize(3);
+    // it holds the first; the second's dispatch never reached it; it holds an older attempt of none
+    int lost = scheduler.reconcileWorker("wr", java.util.Map.of(t.get(0).id(), 1));
+    assertThat(lost).isEqualTo(2);
+    assertThat(scheduler.getTask(t.get(0).id()).orElseThrow().state()).isEqualTo(TaskState.RUNNING);
+    assertThat(scheduler.getTask(t.get(1).id()).orElseThrow().error().code())
+        .isEqualTo("worker_lost");
+    assertThat(scheduler.reconcileWorker("wr", java.util.Map.of(t.get(0).id(), 1))).isZero();
+  }
+
+  @Test
+  void theSweepPutsBackQueuedTasksThatADeadGatewayTookFromTheQueue() throws Exception {
+    FunctionDefinition f = fn();
+    List<Task> t =
+        scheduler.submit(
+            List.of(
+                new NewTask("acme", f, RawJson.of("{}"), "stranded", 0),
+                new NewTask("acme", f, RawJson.of("{}"), "stranded", 0)));
+    // a gateway drained them and died before marking them running
+    List<String> drained = new java.util.ArrayList<>();
+    scheduler.hazelcast().<String>getQueue(ReadyQueues.name("stranded", 0)).drainTo(drained);
+    assertThat(drained).hasSize(2);
+    assertThat(scheduler.queueDepth("stranded")).isZero();
+
+    scheduler.recoverOrphans(Duration.ZERO);
+    assertThat(scheduler.queueDepth("stranded")).isEqualTo(2);
+
+    var got = scheduler.take("stranded", List.of(new WorkerCredit("ws", 10)), 1_000);
+    assertThat(got)
+        .extracting(d -> d.taskId())
+        .containsExactlyInAnyOrder(t.get(0).id(), t.get(1).id());
+    scheduler.putWorker(
+        new dev.gale.api.WorkerInfo(
+            "ws", "stranded", "n", 1, 2, "g", Instant.now(), Instant.now()));
+    scheduler.recoverOrphans(Duration.ZERO);
+    assertThat(scheduler.queueDepth("stranded")).isZero();
+  }
+
+  @Test
   void aLeaseHasOneHolderUntilItLapsesAndEachNewHolderGetsALargerFence() throws Exception {
     Optional<Lease> first = scheduler.tryLease("test.lease", "g1", Duration.ofSeconds(3));
     assertThat(first).isPresent();
