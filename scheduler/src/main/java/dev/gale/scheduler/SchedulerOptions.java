@@ -1,5 +1,6 @@
 package dev.gale.scheduler;
 
+import dev.gale.scheduler.store.StoreOptions;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -17,6 +18,8 @@ import java.util.UUID;
  * @param backupCount synchronous backups of each partition; default 1 (ignored by a lone member)
  * @param workerTtlSeconds how long a worker's registration lives without a refresh (gateways
  *     refresh it on every heartbeat; keep it several heartbeats long); default 30
+ * @param store where a member persists functions, artifacts, tokens, pools and tasks; default
+ *     {@link StoreOptions#none()} (nothing survives a full restart). Ignored by a client.
  */
 public record SchedulerOptions(
     String clusterName,
@@ -25,7 +28,8 @@ public record SchedulerOptions(
     List<String> members,
     long maxQueuedPerPool,
     int backupCount,
-    int workerTtlSeconds) {
+    int workerTtlSeconds,
+    StoreOptions store) {
 
   public SchedulerOptions {
     Objects.requireNonNull(clusterName, "clusterName");
@@ -34,6 +38,7 @@ public record SchedulerOptions(
     if (workerTtlSeconds < 1) {
       throw new IllegalArgumentException("workerTtlSeconds must be at least 1");
     }
+    store = store == null ? StoreOptions.none() : store;
   }
 
   public static Builder builder() {
@@ -54,6 +59,7 @@ public record SchedulerOptions(
     private long maxQueuedPerPool = 1_000_000;
     private int backupCount = 1;
     private int workerTtlSeconds = 30;
+    private StoreOptions store = StoreOptions.none();
 
     public Builder clusterName(String v) {
       clusterName = v;
@@ -90,9 +96,21 @@ public record SchedulerOptions(
       return this;
     }
 
+    public Builder store(StoreOptions v) {
+      store = v;
+      return this;
+    }
+
     public SchedulerOptions build() {
       return new SchedulerOptions(
-          clusterName, bindHost, port, members, maxQueuedPerPool, backupCount, workerTtlSeconds);
+          clusterName,
+          bindHost,
+          port,
+          members,
+          maxQueuedPerPool,
+          backupCount,
+          workerTtlSeconds,
+          store);
     }
   }
 }

@@ -87,6 +87,7 @@ public final class HazelcastScheduler implements Scheduler {
   private final ITopic<ArrayList<String>> terminalTopic;
   private final ITopic<HashMap<String, String>> cancelTopic;
   private final ReadyQueues ready;
+  private MemberStore store = MemberStore.NONE;
 
   HazelcastScheduler(HazelcastInstance hz, SchedulerOptions options, Clock clock) {
     this.hz = hz;
@@ -108,8 +109,22 @@ public final class HazelcastScheduler implements Scheduler {
 
   /** Starts a member with the given options; see {@link dev.gale.scheduler.Schedulers#member}. */
   public static Scheduler startMember(SchedulerOptions options) {
-    return new HazelcastScheduler(
-        Hazelcast.newHazelcastInstance(memberConfig(options)), options, Clock.systemUTC());
+    // durable store: open the database first, attach map stores, re-queue after the first load
+    MemberStore store = MemberStore.open(options.store());
+    HazelcastInstance hz = null;
+    try {
+      hz = Hazelcast.newHazelcastInstance(memberConfig(options, store));
+      HazelcastScheduler s = new HazelcastScheduler(hz, options, Clock.systemUTC());
+      s.store = store;
+      store.recoverAfterLoad(hz);
+      return s;
+    } catch (RuntimeException e) {
+      if (hz != null) {
+        hz.getLifecycleService().terminate();
+      }
+      store.close();
+      throw e;
+    }
   }
 
   /** Connects a client; see {@link dev.gale.scheduler.Schedulers#client}. */
@@ -131,7 +146,7 @@ public final class HazelcastScheduler implements Scheduler {
         HazelcastClient.newHazelcastClient(c), options, Clock.systemUTC());
   }
 
-  static Config memberConfig(SchedulerOptions options) {
+  static Config memberConfig(SchedulerOptions options, MemberStore store) {
     Config c = new Config();
     c.setClusterName(options.clusterName());
     commonProperties(c.getProperties());
@@ -152,6 +167,7 @@ public final class HazelcastScheduler implements Scheduler {
         new MapConfig(TASKS).setInMemoryFormat(InMemoryFormat.OBJECT).setBackupCount(backups));
     c.addMapConfig(new MapConfig("gale.*").setBackupCount(backups));
     c.getQueueConfig(ReadyQueues.PREFIX + "*").setBackupCount(backups);
+    store.configure(c);
     return c;
   }
 
@@ -1025,10 +1041,18 @@ public final class HazelcastScheduler implements Scheduler {
 
   @Override
   public void close() {
+    // durable store: flush pending writes first; if that cannot finish (database down), leave
+    // without Hazelcast's own flush, which would retry for a long time (the loss is logged)
+    boolean flushed = store.flush(hz);
     try {
-      hz.shutdown();
+      if (flushed) {
+        hz.shutdown();
+      } else {
+        hz.getLifecycleService().terminate();
+      }
     } catch (RuntimeException e) {
       LOG.debug("shutdown of the scheduler's Hazelcast instance failed", e);
     }
+    store.close();
   }
 }

@@ -1,0 +1,157 @@
+package dev.gale.scheduler.impl;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.gale.api.ErrorInfo;
+import dev.gale.api.Json;
+import dev.gale.api.TaskState;
+import dev.gale.scheduler.store.StoreException;
+import dev.gale.scheduler.store.TaskCodec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every field of a {@link TaskRecord} as one JSON object, for the task table. The one place that
+ * knows the stored shape of a task: a field added to {@code TaskRecord} must be added here too
+ * ({@code TaskRecordCodecTest} fails until it is). {@code args} and {@code result} are kept as
+ * their exact JSON text.
+ *
+ * <p>Records are changed in place by entry processors while the store may be encoding them, so each
+ * field is read once and the attempt errors are copied before they are written; see {@link
+ * dev.gale.scheduler.store.RecordCodec#encode}.
+ */
+public final class TaskRecordCodec implements TaskCodec<TaskRecord> {
+  /** Version of the stored shape; bumped when a field changes meaning. */
+  static final int VERSION = 1;
+
+  @Override
+  public byte[] encode(TaskRecord r) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    try (JsonGenerator g = Json.mapper().getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeNumberField("v", VERSION);
+      g.writeStringField("id", r.id);
+      g.writeStringField("tenant", r.tenant);
+      g.writeStringField("functionId", r.functionId);
+      g.writeStringField("functionName", r.functionName);
+      g.writeStringField("kind", r.kind);
+      g.writeStringField("pool", r.pool);
+      g.writeNumberField("priority", r.priority);
+      TaskState state = r.state;
+      g.writeStringField("state", state == null ? null : state.wireName());
+      g.writeNumberField("attempts", r.attempts);
+      g.writeNumberField("maxRetries", r.maxRetries);
+      g.writeStringField("args", r.args);
+      g.writeStringField("result", r.result);
+      writeError(g, "error", r.error);
+      List<ErrorInfo> attemptErrors = r.attemptErrors;
+      if (attemptErrors != null) {
+        g.writeArrayFieldStart("attemptErrors");
+        for (Object e : attemptErrors.toArray()) {
+          if (e != null) {
+            writeError(g, null, (ErrorInfo) e);
+          }
+        }
+        g.writeEndArray();
+      }
+      g.writeNumberField("createdAt", r.createdAt);
+      g.writeNumberField("startedAt", r.startedAt);
+      g.writeNumberField("finishedAt", r.finishedAt);
+      g.writeStringField("worker", r.worker);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new StoreException("cannot encode task " + r.id + ": " + e, e);
+    }
+    return out.toByteArray();
+  }
+
+  private static void writeError(JsonGenerator g, String field, ErrorInfo e) throws IOException {
+    if (e == null) {
+      return;
+    }
+    if (field != null) {
+      g.writeFieldName(field);
+    }
+    g.writeStartObject();
+    g.writeStringField("code", e.code());
+    g.writeStringField("message", e.message());
+    if (e.details() != null) {
+      g.writeFieldName("details");
+      g.writeTree(e.details());
+    }
+    g.writeEndObject();
+  }
+
+  @Override
+  public TaskRecord decode(byte[] bytes) {
+    JsonNode n;
+    try {
+      n = Json.mapper().readTree(bytes);
+    } catch (IOException e) {
+      throw new StoreException("a stored task is not JSON: " + e.getMessage(), e);
+    }
+    if (n == null || !n.isObject() || n.path("v").asInt() != VERSION) {
+      throw new StoreException(
+          "a stored task has an unknown shape (version "
+              + (n == null ? "none" : n.path("v").asText("none"))
+              + ", this Gale reads "
+              + VERSION
+              + ")",
+          null);
+    }
+    TaskRecord r = new TaskRecord();
+    r.id = text(n, "id");
+    r.tenant = text(n, "tenant");
+    r.functionId = text(n, "functionId");
+    r.functionName = text(n, "functionName");
+    r.kind = text(n, "kind");
+    r.pool = text(n, "pool");
+    r.priority = n.path("priority").asInt();
+    String state = text(n, "state");
+    r.state = state == null ? null : TaskState.fromWire(state);
+    r.attempts = n.path("attempts").asInt();
+    r.maxRetries = n.path("maxRetries").asInt();
+    r.args = text(n, "args");
+    r.result = text(n, "result");
+    r.error = readError(n.get("error"));
+    JsonNode errors = n.get("attemptErrors");
+    if (errors instanceof ArrayNode a) {
+      r.attemptErrors = new ArrayList<>(Math.max(2, a.size()));
+      for (JsonNode e : a) {
+        r.attemptErrors.add(readError(e));
+      }
+    }
+    r.createdAt = n.path("createdAt").asLong();
+    r.startedAt = n.path("startedAt").asLong();
+    r.finishedAt = n.path("finishedAt").asLong();
+    r.worker = text(n, "worker");
+    return r;
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+
+  private static ErrorInfo readError(JsonNode e) {
+    if (e == null || e.isNull()) {
+      return null;
+    }
+    JsonNode details = e.get("details");
+    return new ErrorInfo(
+        text(e, "code"), text(e, "message"), details == null || details.isNull() ? null : details);
+  }
+
+  @Override
+  public TaskState state(TaskRecord r) {
+    return r.state;
+  }
+
+  @Override
+  public long finishedAt(TaskRecord r) {
+    return r.finishedAt;
+  }
+}

@@ -1,0 +1,229 @@
+package dev.gale.scheduler.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gale.api.TaskState;
+import dev.gale.scheduler.testing.TestDatabases;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** {@link JdbcStore} against a real embedded H2 database and a real PostgreSQL server. */
+class JdbcStoreIT {
+  @TempDir static Path tmp;
+  private static TestDatabases databases;
+
+  @BeforeAll
+  static void setUp() {
+    databases = new TestDatabases(tmp);
+  }
+
+  @AfterAll
+  static void tearDown() {
+    databases.close();
+  }
+
+  private static JdbcStore.Row row(String id, String body) {
+    return new JdbcStore.Row(id, body.getBytes(StandardCharsets.UTF_8), null, 0);
+  }
+
+  private static JdbcStore.Row task(String id, TaskState state, long finishedAt) {
+    return new JdbcStore.Row(
+        id,
+        ("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8),
+        state.wireName(),
+        finishedAt);
+  }
+
+  private static String text(byte[] b) {
+    return b == null ? null : new String(b, StandardCharsets.UTF_8);
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"EMBEDDED", "POSTGRESQL"})
+  void createsTheSchemaOnceAndKeepsRowsAcrossReopening(StoreKind kind) {
+    StoreOptions o = databases.fresh(kind).build();
+    try (JdbcStore db = JdbcStore.open(o)) {
+      assertThat(db.schemaVersion()).isEqualTo(Schema.LATEST);
+      db.upsert(StoredMap.FUNCTIONS, List.of(row("fn-1", "one")));
+    }
+    try (JdbcStore db = JdbcStore.open(o)) {
+      assertThat(db.schemaVersion()).isEqualTo(Schema.LATEST);
+      assertThat(text(db.read(StoredMap.FUNCTIONS, "fn-1"))).isEqualTo("one");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"EMBEDDED", "POSTGRESQL"})
+  void writesReplacesReadsAndDeletesRowsOfEveryMap(StoreKind kind) {
+    try (JdbcStore db = JdbcStore.open(databases.fresh(kind).build())) {
+      for (StoredMap m : StoredMap.values()) {
+        List<JdbcStore.Row> rows = new ArrayList<>();
+        for (String id : List.of("a", "b", "c")) {
+          rows.add(
+              m.isTasks()
+                  ? new JdbcStore.Row(id, (m + id).getBytes(StandardCharsets.UTF_8), "queued", 0)
+                  : row(id, m + id));
+        }
+        db.upsert(m, rows);
+        db.upsert(
+            m,
+            List.of(
+                m.isTasks()
+                    ? new JdbcStore.Row(
+                        "b", "new".getBytes(StandardCharsets.UTF_8), "succeeded", 42)
+                    : row("b", "new")));
+
+        assertThat(db.keys(m)).as(m.table()).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(text(db.read(m, "b"))).as(m.table()).isEqualTo("new");
+        Map<String, byte[]> some = db.readAll(m, List.of("a", "c", "missing"));
+        assertThat(some.keySet()).containsExactlyInAnyOrder("a", "c");
+        assertThat(text(some.get("c"))).isEqualTo(m + "c");
+
+        db.delete(m, List.of("a", "missing"));
+        assertThat(db.read(m, "a")).isNull();
+        assertThat(db.keys(m)).containsExactlyInAnyOrder("b", "c");
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"EMBEDDED", "POSTGRESQL"})
+  void writesAndReadsMoreRowsThanOneBatchOrOneQuery(StoreKind kind) {
+    try (JdbcStore db = JdbcStore.open(databases.fresh(kind).writeBatchSize(7).build())) {
+      List<JdbcStore.Row> rows = new ArrayList<>();
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 1234; i++) {
+        rows.add(row("k" + i, "v" + i));
+        ids.add("k" + i);
+      }
+      db.upsert(StoredMap.TOKENS, rows);
+      assertThat(db.keys(StoredMap.TOKENS)).hasSize(1234);
+      Map<String, byte[]> all = db.readAll(StoredMap.TOKENS, ids);
+      assertThat(all).hasSize(1234);
+      assertThat(text(all.get("k1233"))).isEqualTo("v1233");
+      db.delete(StoredMap.TOKENS, ids.subList(0, 1000));
+      assertThat(db.keys(StoredMap.TOKENS)).hasSize(234);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"EMBEDDED", "POSTGRESQL"})
+  void aFailedWriteLeavesNoRowOfItsBatchAndIsReportedWithItsCause(StoreKind kind) {
+    try (JdbcStore db = JdbcStore.open(databases.fresh(kind).writeBatchSize(2).build())) {
+      List<JdbcStore.Row> rows =
+          List.of(
+              row("x1", "1"),
+              row("x2", "2"),
+              row("x3", "3"),
+              new JdbcStore.Row("x4", null, null, 0));
+
+      assertThatThrownBy(() -> db.upsert(StoredMap.POOLS, rows))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("cannot write 4 row(s) to gale_pools")
+          .hasMessageContaining(kind == StoreKind.EMBEDDED ? "embedded" : "postgresql");
+      assertThat(db.health().healthy()).isFalse();
+      assertThat(db.health().lastError()).contains("gale_pools");
+      assertThat(db.keys(StoredMap.POOLS)).isEmpty();
+
+      db.upsert(StoredMap.POOLS, rows.subList(0, 3));
+      assertThat(db.health().healthy()).isTrue();
+      assertThat(db.health().failures()).isEqualTo(1);
+      assertThat(db.keys(StoredMap.POOLS)).hasSize(3);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"EMBEDDED", "POSTGRESQL"})
+  void selectsUnfinishedTasksAndTheNewestRecentlyFinishedOnes(StoreKind kind) {
+    long now = System.currentTimeMillis();
+    long hour = 3_600_000;
+    try (JdbcStore db = JdbcStore.open(databases.fresh(kind).build())) {
+      db.upsert(
+          StoredMap.TASKS,
+          List.of(
+              task("waiting", TaskState.WAITING, 0),
+              task("queued", TaskState.QUEUED, 0),
+              task("running", TaskState.RUNNING, 0),
+              task("ok-1h", TaskState.SUCCEEDED, now - hour),
+              task("cancelled-2h", TaskState.CANCELLED, now - 2 * hour),
+              task("failed-48h", TaskState.FAILED, now - 48 * hour)));
+
+      assertThat(db.taskKeysToLoad(now - 24 * hour, 100))
+          .containsExactlyInAnyOrder("waiting", "queued", "running", "ok-1h", "cancelled-2h");
+      assertThat(db.taskKeysToLoad(now - 24 * hour, 1))
+          .containsExactlyInAnyOrder("waiting", "queued", "running", "ok-1h");
+      assertThat(db.taskKeysToLoad(now - 24 * hour, 0))
+          .containsExactlyInAnyOrder("waiting", "queued", "running");
+      assertThat(db.taskKeysToLoad(0, 100)).hasSize(6);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"EMBEDDED", "POSTGRESQL"})
+  void storesArtifactsOfManyMegabytes(StoreKind kind) {
+    byte[] jar = new byte[6 * 1024 * 1024];
+    new Random(7).nextBytes(jar);
+    try (JdbcStore db = JdbcStore.open(databases.fresh(kind).build())) {
+      db.upsert(StoredMap.ARTIFACTS, List.of(new JdbcStore.Row("sha256:x", jar, null, 0)));
+      assertThat(db.read(StoredMap.ARTIFACTS, "sha256:x")).isEqualTo(jar);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"EMBEDDED", "POSTGRESQL"})
+  void refusesADatabaseWhoseSchemaIsNewerThanThisCode(StoreKind kind) throws Exception {
+    StoreOptions o = databases.fresh(kind).build();
+    JdbcStore.open(o).close();
+    try (Connection c =
+            DriverManager.getConnection(
+                o.effectiveJdbcUrl(), "gale", kind == StoreKind.EMBEDDED ? "" : null);
+        Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE gale_schema SET version = 99 WHERE id = 1");
+    }
+    assertThatThrownBy(() -> JdbcStore.open(o))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("schema version 99")
+        .hasMessageContaining("newer than this Gale knows (" + Schema.LATEST + ")");
+  }
+
+  @Test
+  void anUnreachablePostgresqlIsAClearErrorWithoutThePassword() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    StoreOptions o =
+        StoreOptions.postgresql(
+            "jdbc:postgresql://127.0.0.1:" + closedPort + "/gale", "gale", "s3cret-pw");
+    assertThatThrownBy(() -> JdbcStore.open(o))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining(
+            "cannot open the store (postgresql jdbc:postgresql://127.0.0.1:" + closedPort)
+        .hasMessageNotContaining("s3cret-pw");
+  }
+
+  @Test
+  void anEmbeddedDatabaseInAPlaceThatCannotBeADirectoryIsAClearError() throws Exception {
+    Path file = Files.writeString(tmp.resolve("not-a-dir"), "x");
+    StoreOptions o = StoreOptions.embedded(file.resolve("db"));
+    assertThatThrownBy(() -> JdbcStore.open(o))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("cannot create the directory of the embedded database")
+        .hasMessageContaining(file.toString());
+  }
+}
