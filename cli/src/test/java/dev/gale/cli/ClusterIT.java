@@ -22,8 +22,11 @@ import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,11 +35,13 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGKILLs one process while tasks flow and checks that no accepted task is lost and none ends
  * twice.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  @TempDir Path home;
+  @TempDir static Path home;
   private final List<RoleProcess> processes = new ArrayList<>();
   private final List<RoleProcess> schedulers = new ArrayList<>();
   private final List<RoleProcess> gateways = new ArrayList<>();

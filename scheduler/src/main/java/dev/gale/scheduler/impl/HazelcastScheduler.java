@@ -651,6 +651,9 @@ public final class HazelcastScheduler implements Scheduler {
     if (ids.isEmpty()) {
       return List.of();
     }
+    // an id may sit twice in a queue (the sweep put back a task a live gateway had just taken):
+    // dispatch it once; the other copy, taken later, is discarded as no longer queued
+    ids = new ArrayList<>(new java.util.LinkedHashSet<>(ids));
     Map<String, String> workerByTask = assign(ids, credits);
     long now = clock.millis();
     Map<String, Step> steps =

@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every field of a {@link TaskRecord} as one JSON object, for the task table. The one place that
@@ -61,11 +62,48 @@ public final class TaskRecordCodec implements TaskCodec<TaskRecord> {
       g.writeNumberField("startedAt", r.startedAt);
       g.writeNumberField("finishedAt", r.finishedAt);
       g.writeStringField("worker", r.worker);
+      writeStrings(g, "deps", r.deps);
+      Map<String, String> depResults = r.depResults;
+      if (depResults != null) {
+        g.writeObjectFieldStart("depResults");
+        for (Object o : depResults.entrySet().toArray()) {
+          @SuppressWarnings("unchecked")
+          Map.Entry<String, String> e = (Map.Entry<String, String>) o;
+          g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+      }
+      writeStrings(g, "dependents", r.dependents);
+      g.writeNumberField("retryMask", r.retryMask);
+      g.writeBooleanField("cache", r.cache);
+      g.writeStringField("cacheKey", r.cacheKey);
+      g.writeBooleanField("cached", r.cached);
       g.writeEndObject();
     } catch (IOException e) {
       throw new StoreException("cannot encode task " + r.id + ": " + e, e);
     }
     return out.toByteArray();
+  }
+
+  private static void writeStrings(JsonGenerator g, String field, List<String> list)
+      throws IOException {
+    if (list == null) {
+      return;
+    }
+    g.writeArrayFieldStart(field);
+    for (Object v : list.toArray()) {
+      g.writeString((String) v);
+    }
+    g.writeEndArray();
+  }
+
+  private static List<String> readStrings(JsonNode n) {
+    if (!(n instanceof ArrayNode a)) {
+      return null;
+    }
+    List<String> out = new ArrayList<>(a.size());
+    a.forEach(v -> out.add(v.asText()));
+    return out;
   }
 
   private static void writeError(JsonGenerator g, String field, ErrorInfo e) throws IOException {
@@ -128,6 +166,20 @@ public final class TaskRecordCodec implements TaskCodec<TaskRecord> {
     r.startedAt = n.path("startedAt").asLong();
     r.finishedAt = n.path("finishedAt").asLong();
     r.worker = text(n, "worker");
+    r.deps = readStrings(n.get("deps"));
+    JsonNode depResults = n.get("depResults");
+    if (depResults != null && depResults.isObject()) {
+      r.depResults = new java.util.HashMap<>();
+      depResults
+          .fields()
+          .forEachRemaining(e -> r.depResults.put(e.getKey(), e.getValue().asText()));
+    }
+    r.dependents = readStrings(n.get("dependents"));
+    JsonNode mask = n.get("retryMask");
+    r.retryMask = mask == null ? dev.gale.api.RetryOn.mask(null) : mask.asInt();
+    r.cache = n.path("cache").asBoolean();
+    r.cacheKey = text(n, "cacheKey");
+    r.cached = n.path("cached").asBoolean();
     return r;
   }
 

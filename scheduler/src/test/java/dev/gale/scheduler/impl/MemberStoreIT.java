@@ -68,6 +68,7 @@ class MemberStoreIT {
         null,
         0,
         null,
+        null,
         false,
         false,
         Instant.EPOCH);

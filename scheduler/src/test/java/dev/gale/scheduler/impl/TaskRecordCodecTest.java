@@ -69,6 +69,10 @@ class TaskRecordCodecTest {
         return new ArrayList<>(List.of(f.getName() + "-a", f.getName() + "-b"));
       }
     }
+    if (t == java.util.Map.class) {
+      return new java.util.HashMap<>(
+          java.util.Map.of("up-" + n, "{\"r\": " + n + "}", "up-x", "[1,\"é\"]"));
+    }
     return fail(
         "TaskRecord."
             + f.getName()

@@ -76,6 +76,7 @@ class DurableSchedulerIT {
         null,
         retries,
         null,
+        null,
         false,
         false,
         Instant.now().truncatedTo(ChronoUnit.MILLIS));
