@@ -1,5 +1,19 @@
 package dev.gale.scaler.kubernetes;
 
+import static dev.gale.scaler.kubernetes.OptionReader.annotationMap;
+import static dev.gale.scaler.kubernetes.OptionReader.checkLimit;
+import static dev.gale.scaler.kubernetes.OptionReader.invalid;
+import static dev.gale.scaler.kubernetes.OptionReader.labelMap;
+import static dev.gale.scaler.kubernetes.OptionReader.path;
+import static dev.gale.scaler.kubernetes.OptionReader.present;
+import static dev.gale.scaler.kubernetes.OptionReader.putQuantity;
+import static dev.gale.scaler.kubernetes.OptionReader.q;
+import static dev.gale.scaler.kubernetes.OptionReader.quantity;
+import static dev.gale.scaler.kubernetes.OptionReader.seconds;
+import static dev.gale.scaler.kubernetes.OptionReader.secretNames;
+import static dev.gale.scaler.kubernetes.OptionReader.string;
+import static dev.gale.scaler.kubernetes.OptionReader.tolerationList;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gale.api.InvalidRequestException;
 import dev.gale.api.Json;
@@ -7,7 +21,6 @@ import io.kubernetes.client.custom.Quantity;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,8 +47,8 @@ import java.util.TreeSet;
  * @param imagePullSecrets {@code imagePullSecrets}: names of existing Secrets for the registry
  * @param labels {@code labels}: extra pod labels (the {@code gale.dev/} ones are reserved)
  * @param annotations {@code annotations}: extra pod annotations
- * @param gracePeriod {@code gracePeriodSeconds} (default 30): how long a worker gets between
- *     SIGTERM and SIGKILL when its block is cancelled
+ * @param gracePeriod {@code gracePeriodSeconds} (default 45: a worker's default drain of 30 s, plus
+ *     margin): how long a worker gets between SIGTERM and SIGKILL when its block is cancelled
  * @param imagePullGrace {@code imagePullGraceSeconds} (default 120): how long a pod may stay in
  *     {@code ErrImagePull}/{@code ImagePullBackOff} after its creation before the block counts as
  *     failed
@@ -59,7 +72,7 @@ public record KubernetesOptions(
     ApiServer apiServer) {
 
   /** Default {@link #gracePeriod}. */
-  public static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_GRACE = Duration.ofSeconds(45);
 
   /** Default {@link #imagePullGrace}. */
   public static final Duration DEFAULT_IMAGE_PULL_GRACE = Duration.ofSeconds(120);
@@ -93,8 +106,6 @@ public record KubernetesOptions(
               "insecureSkipTlsVerify"));
 
   private static final Set<String> PULL_POLICIES = Set.of("Always", "IfNotPresent", "Never");
-  private static final Set<String> OPERATORS = Set.of("Equal", "Exists");
-  private static final Set<String> EFFECTS = Set.of("NoSchedule", "PreferNoSchedule", "NoExecute");
 
   public KubernetesOptions {
     Objects.requireNonNull(image, "image");
@@ -197,25 +208,10 @@ public record KubernetesOptions(
           "options.serviceAccount must be a valid service account name, got " + q(serviceAccount));
     }
     Map<String, String> nodeSelector = labelMap(o, "nodeSelector", false);
-    List<Toleration> tolerations = tolerations(o);
-    List<String> pullSecrets = new ArrayList<>();
-    JsonNode ps = present(o, "imagePullSecrets");
-    if (ps != null) {
-      if (!ps.isArray()) {
-        throw invalid(
-            "imagePullSecrets", "options.imagePullSecrets must be an array of Secret names");
-      }
-      for (JsonNode n : ps) {
-        if (!n.isTextual() || !KubernetesNames.isDnsSubdomain(n.asText())) {
-          throw invalid(
-              "imagePullSecrets",
-              "options.imagePullSecrets must be an array of Secret names, got " + n);
-        }
-        pullSecrets.add(n.asText());
-      }
-    }
+    List<Toleration> tolerations = tolerationList(o);
+    List<String> pullSecrets = secretNames(o, "imagePullSecrets");
     Map<String, String> labels = labelMap(o, "labels", true);
-    Map<String, String> annotations = annotations(o);
+    Map<String, String> annotations = annotationMap(o);
     Duration grace = seconds(o, "gracePeriodSeconds", DEFAULT_GRACE);
     Duration pullGrace = seconds(o, "imagePullGraceSeconds", DEFAULT_IMAGE_PULL_GRACE);
     return new KubernetesOptions(
@@ -271,254 +267,5 @@ public record KubernetesOptions(
         tokenFile == null ? null : path("tokenFile", tokenFile),
         caFile == null ? null : path("caFile", caFile),
         insecure != null && insecure.asBoolean());
-  }
-
-  private static Path path(String name, String value) {
-    try {
-      Path p = Path.of(value);
-      if (!p.isAbsolute()) {
-        throw invalid(name, "options." + name + " must be an absolute path, got " + q(value));
-      }
-      return p;
-    } catch (java.nio.file.InvalidPathException e) {
-      throw invalid(name, "options." + name + " is not a valid path: " + q(value));
-    }
-  }
-
-  private static List<Toleration> tolerations(JsonNode o) {
-    JsonNode ts = present(o, "tolerations");
-    List<Toleration> out = new ArrayList<>();
-    if (ts == null) {
-      return out;
-    }
-    if (!ts.isArray()) {
-      throw invalid("tolerations", "options.tolerations must be an array of tolerations");
-    }
-    Set<String> fields = Set.of("key", "operator", "value", "effect", "tolerationSeconds");
-    for (int i = 0; i < ts.size(); i++) {
-      JsonNode t = ts.get(i);
-      String at = "options.tolerations[" + i + "]";
-      if (!t.isObject()) {
-        throw invalid("tolerations", at + " must be an object with key, operator, value, effect");
-      }
-      for (Iterator<String> it = t.fieldNames(); it.hasNext(); ) {
-        String f = it.next();
-        if (!fields.contains(f)) {
-          throw invalid(
-              "tolerations",
-              at
-                  + "."
-                  + f
-                  + " is not a toleration field (known: effect, key, operator, tolerationSeconds, value)");
-        }
-      }
-      String key = text(t, "key", at);
-      String operator = text(t, "operator", at);
-      String value = text(t, "value", at);
-      String effect = text(t, "effect", at);
-      if (operator != null && !OPERATORS.contains(operator)) {
-        throw invalid("tolerations", at + ".operator must be Equal or Exists, got " + q(operator));
-      }
-      boolean exists = "Exists".equals(operator);
-      if (key != null && !KubernetesNames.isQualifiedName(key)) {
-        throw invalid("tolerations", at + ".key must be a valid taint key, got " + q(key));
-      }
-      if (key == null && !exists) {
-        throw invalid("tolerations", at + ".key is required unless operator is Exists");
-      }
-      if (exists && value != null && !value.isEmpty()) {
-        throw invalid("tolerations", at + ".value must be empty when operator is Exists");
-      }
-      if (value != null && !KubernetesNames.isLabelValue(value)) {
-        throw invalid("tolerations", at + ".value must be a valid label value, got " + q(value));
-      }
-      if (effect != null && !EFFECTS.contains(effect)) {
-        throw invalid(
-            "tolerations",
-            at + ".effect must be NoSchedule, PreferNoSchedule or NoExecute, got " + q(effect));
-      }
-      Long seconds = null;
-      JsonNode s = present(t, "tolerationSeconds");
-      if (s != null) {
-        if (!s.canConvertToLong() || !s.isIntegralNumber()) {
-          throw invalid("tolerations", at + ".tolerationSeconds must be an integer");
-        }
-        if (!"NoExecute".equals(effect)) {
-          throw invalid("tolerations", at + ".tolerationSeconds needs effect NoExecute");
-        }
-        seconds = s.asLong();
-      }
-      out.add(new Toleration(key, operator, value, effect, seconds));
-    }
-    return out;
-  }
-
-  private static Map<String, String> labelMap(JsonNode o, String name, boolean userLabels) {
-    Map<String, String> out = new LinkedHashMap<>();
-    JsonNode m = present(o, name);
-    if (m == null) {
-      return out;
-    }
-    if (!m.isObject()) {
-      throw invalid(name, "options." + name + " must be an object of label names to values");
-    }
-    for (Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      String k = e.getKey();
-      if (!KubernetesNames.isQualifiedName(k)) {
-        throw invalid(name, "options." + name + " has an invalid label name " + q(k));
-      }
-      if (userLabels && (k.equals(MANAGED_BY) || k.startsWith(RESERVED_PREFIX))) {
-        throw invalid(
-            name,
-            "options."
-                + name
-                + "."
-                + k
-                + " is reserved: Gale sets "
-                + MANAGED_BY
-                + " and the "
-                + RESERVED_PREFIX
-                + " labels itself");
-      }
-      if (!e.getValue().isTextual() || !KubernetesNames.isLabelValue(e.getValue().asText())) {
-        throw invalid(
-            name,
-            "options."
-                + name
-                + "."
-                + k
-                + " must be a string label value (at most 63 letters, digits, '-', '_' or '.'), got "
-                + e.getValue());
-      }
-      out.put(k, e.getValue().asText());
-    }
-    return out;
-  }
-
-  private static Map<String, String> annotations(JsonNode o) {
-    Map<String, String> out = new LinkedHashMap<>();
-    JsonNode m = present(o, "annotations");
-    if (m == null) {
-      return out;
-    }
-    if (!m.isObject()) {
-      throw invalid("annotations", "options.annotations must be an object of names to strings");
-    }
-    for (Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      if (!KubernetesNames.isQualifiedName(e.getKey())) {
-        throw invalid("annotations", "options.annotations has an invalid name " + q(e.getKey()));
-      }
-      if (!e.getValue().isTextual()) {
-        throw invalid(
-            "annotations",
-            "options.annotations." + e.getKey() + " must be a string, got " + e.getValue());
-      }
-      out.put(e.getKey(), e.getValue().asText());
-    }
-    return out;
-  }
-
-  private static Quantity quantity(JsonNode o, String name) {
-    JsonNode n = present(o, name);
-    if (n == null) {
-      return null;
-    }
-    String s = n.isNumber() ? n.asText() : n.isTextual() ? n.asText() : null;
-    Quantity q = null;
-    if (s != null && !s.isBlank()) {
-      try {
-        q = Quantity.fromString(s);
-      } catch (RuntimeException e) {
-        q = null;
-      }
-    }
-    if (q == null || q.getNumber().signum() <= 0) {
-      throw invalid(
-          name,
-          "options."
-              + name
-              + " must be a positive Kubernetes quantity such as "
-              + (name.startsWith("cpu") ? "\"500m\" or 2" : "\"512Mi\" or \"4Gi\"")
-              + ", got "
-              + n);
-    }
-    return q;
-  }
-
-  private static void putQuantity(Map<String, Quantity> m, String resource, Quantity q) {
-    if (q != null) {
-      m.put(resource, q);
-    }
-  }
-
-  private static void checkLimit(
-      Map<String, Quantity> requests,
-      Map<String, Quantity> limits,
-      String resource,
-      String option) {
-    Quantity r = requests.get(resource);
-    Quantity l = limits.get(resource);
-    if (r != null && l != null && l.getNumber().compareTo(r.getNumber()) < 0) {
-      throw invalid(
-          option,
-          "options."
-              + option
-              + " ("
-              + l.toSuffixedString()
-              + ") must not be less than options."
-              + resource
-              + " ("
-              + r.toSuffixedString()
-              + ")");
-    }
-  }
-
-  private static Duration seconds(JsonNode o, String name, Duration dflt) {
-    JsonNode n = present(o, name);
-    if (n == null) {
-      return dflt;
-    }
-    if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 0) {
-      throw invalid(name, "options." + name + " must be a non-negative integer, got " + n);
-    }
-    return Duration.ofSeconds(n.asInt());
-  }
-
-  private static String string(JsonNode o, String name) {
-    JsonNode n = present(o, name);
-    if (n == null) {
-      return null;
-    }
-    if (!n.isTextual()) {
-      throw invalid(name, "options." + name + " must be a string, got " + n);
-    }
-    return n.asText();
-  }
-
-  private static String text(JsonNode o, String name, String at) {
-    JsonNode n = present(o, name);
-    if (n == null) {
-      return null;
-    }
-    if (!n.isTextual()) {
-      throw invalid("tolerations", at + "." + name + " must be a string, got " + n);
-    }
-    return n.asText();
-  }
-
-  private static JsonNode present(JsonNode o, String name) {
-    JsonNode n = o.get(name);
-    return n == null || n.isNull() ? null : n;
-  }
-
-  private static String q(String s) {
-    return "'" + s + "'";
-  }
-
-  private static InvalidRequestException invalid(String option, String message) {
-    return new InvalidRequestException(
-        "invalid_request", message, Json.object().put("field", "options." + option));
   }
 }
