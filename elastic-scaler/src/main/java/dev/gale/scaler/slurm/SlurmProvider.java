@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -108,14 +109,19 @@ public final class SlurmProvider extends BatchProvider {
                 "--format=" + SlurmOutput.SQUEUE_FORMAT));
     if (r.ok()) {
       for (String line : r.stdout().split("\n")) {
-        SlurmOutput.squeueLine(line, zone)
-            .ifPresent(
-                row -> {
-                  BatchJob j = byJobId.get(row.jobId());
-                  if (j != null) {
-                    out.put(j.blockId(), row.status());
-                  }
-                });
+        Optional<SlurmOutput.Row> row;
+        try {
+          row = SlurmOutput.squeueLine(line, zone);
+        } catch (IllegalArgumentException e) {
+          throw r.failure("squeue printed " + e.getMessage(), false);
+        }
+        row.ifPresent(
+            x -> {
+              BatchJob j = byJobId.get(x.jobId());
+              if (j != null) {
+                out.put(j.blockId(), x.status());
+              }
+            });
       }
     } else if (!GONE.matcher(r.stderr()).find()) {
       // "Invalid job id specified" comes when the only job asked about was purged

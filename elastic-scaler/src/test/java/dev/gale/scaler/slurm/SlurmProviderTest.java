@@ -211,6 +211,16 @@ class SlurmProviderTest {
   }
 
   @Test
+  void anSqueueLineThatCannotBeReadIsAProviderFailure() {
+    SlurmProvider p = provider("{}");
+    String id = p.submit(REQ);
+    runner.answer(argv -> ok(argv, "42 RUNNING\n"));
+    assertThatThrownBy(() -> p.status(List.of(id)))
+        .isInstanceOf(ProviderException.class)
+        .hasMessageStartingWith("squeue printed unexpected squeue line: 42 RUNNING: 'squeue");
+  }
+
+  @Test
   void cancelWithoutGraceIsOneScancelAndCancelledJobsReportCancelled() {
     SlurmProvider p = provider("{\"gracePeriodSeconds\": 0}");
     String a = p.submit(REQ);
