@@ -160,10 +160,15 @@ class ProductionValuesTest extends RenderedChartContract {
 
   @Test
   void extraPoolsArePassedThroughBesideTheDefaultOne() throws IOException {
-    JsonNode hpc = poolsFile().path("pools").path("hpc");
-    assertThat(hpc.path("provider").asText()).isEqualTo("slurm");
-    assertThat(hpc.path("nodesPerBlock").asInt()).isEqualTo(2);
-    assertThat(hpc.path("options").path("walltime").asText()).isEqualTo("02:00:00");
+    JsonNode pools = poolsFile().path("pools");
+    assertThat(pools.size()).isEqualTo(2);
+    JsonNode gpu = pools.path("gpu");
+    assertThat(gpu.path("provider").asText()).isEqualTo("kubernetes");
+    assertThat(gpu.path("maxBlocks").asInt()).isEqualTo(4);
+    assertThat(gpu.path("options").path("image").asText())
+        .isEqualTo("registry.example.org/gale/gale-cuda:0.1.0");
+    assertThat(gpu.path("options").path("tolerations").get(0).path("operator").asText())
+        .isEqualTo("Exists");
   }
 
   @Test
