@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +42,13 @@ import org.slf4j.LoggerFactory;
  * <p>When the provider's status or the queue depth cannot be read, the tick changes nothing and the
  * pool is reported unhealthy with the error (case {@code 6a} or {@code 6b}), until a tick succeeds.
  *
+ * <p><b>Hand-over.</b> A loop can start with blocks that an earlier loop of the pool left running
+ * ({@link Builder#adopt}): the first tick asks the provider to adopt each, tracks those it could,
+ * and cancels again those that were being stopped. A {@linkplain Builder#guard guard} that answers
+ * false makes a tick do nothing at all (the scaler lost its lease on the pool), and a {@linkplain
+ * Builder#listener listener} sees every status the loop publishes (to share it, with {@link
+ * #records()}, with the scaler that may take over).
+ *
  * <p><b>Threads.</b> {@link #start()} runs {@link #tick()} on the scheduled executor every {@code
  * interval} (fixed delay). Ticks are serialised by a lock and may block on the provider (a cancel
  * waits for its grace period). {@link #status()} never blocks: it returns what the last tick
@@ -55,12 +66,16 @@ public final class ScalerLoop implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private final boolean ownsExecutor;
   private final Duration interval;
+  private final BooleanSupplier guard;
+  private final Consumer<ScalerStatus> listener;
 
   private final Object lock = new Object();
+  private final AtomicLong submitFailures = new AtomicLong();
   private final Map<String, TrackedBlock> blocks = new LinkedHashMap<>();
   private PoolSettings settings;
   private StartFailures failures = StartFailures.NONE;
   private boolean decided;
+  private List<BlockRecord> toAdopt;
   private boolean stopped;
   private boolean closed;
   private ScheduledFuture<?> scheduled;
@@ -75,6 +90,10 @@ public final class ScalerLoop implements AutoCloseable {
     this.clock = b.clock;
     this.interval = b.interval;
     this.settings = b.settings;
+    this.guard = b.guard;
+    this.listener = b.listener;
+    this.toAdopt = b.adopt.isEmpty() ? null : List.copyOf(b.adopt);
+    this.decided = !b.firstDecision;
     this.ownsExecutor = b.executor == null;
     this.executor =
         b.executor != null
@@ -138,6 +157,14 @@ public final class ScalerLoop implements AutoCloseable {
         throw new IllegalStateException("scaler loop of pool " + pool + " is closed");
       }
       Instant now = clock.instant();
+      if (!guard.getAsBoolean()) {
+        log.debug("pool {}: guard says no; tick skipped", pool);
+        return skipped(now);
+      }
+      if (toAdopt != null) {
+        adoptAll(toAdopt, now);
+        toAdopt = null;
+      }
       PoolSettings cfg = settings;
       if (!blocks.isEmpty()) {
         Map<String, BlockStatus> statuses;
@@ -186,6 +213,26 @@ public final class ScalerLoop implements AutoCloseable {
   /** What the last tick published; never blocks, never null. */
   public ScalerStatus status() {
     return status;
+  }
+
+  /**
+   * The blocks this loop tracks, as another loop of the pool would adopt them; blocks handed in
+   * with {@link Builder#adopt} and not adopted yet are included. Waits for a running tick.
+   */
+  public List<BlockRecord> records() {
+    synchronized (lock) {
+      List<BlockRecord> out = new ArrayList<>();
+      blocks.values().forEach(t -> out.add(t.record()));
+      if (toAdopt != null) {
+        toAdopt.stream().filter(r -> !blocks.containsKey(r.id())).forEach(out::add);
+      }
+      return out;
+    }
+  }
+
+  /** Submits that failed since the loop was built (for metrics). */
+  public long submitFailures() {
+    return submitFailures.get();
   }
 
   /** The last decision, or null before the first tick. */
@@ -262,6 +309,11 @@ public final class ScalerLoop implements AutoCloseable {
         return;
       }
       closed = true;
+      if (toAdopt != null) {
+        // never ticked: the handed-over blocks are still ours to stop
+        adoptAll(toAdopt, clock.instant());
+        toAdopt = null;
+      }
       ids = new ArrayList<>(blocks.keySet());
       blocks.clear();
     }
@@ -348,8 +400,11 @@ public final class ScalerLoop implements AutoCloseable {
     for (int i = 0; i < d.start(); i++) {
       try {
         String id = provider.submit(request);
-        blocks.put(id, new TrackedBlock(id, now));
+        TrackedBlock t = new TrackedBlock(id, now);
+        t.jobId = jobIdOf(id);
+        blocks.put(id, t);
       } catch (RuntimeException e) {
+        submitFailures.incrementAndGet();
         failures = failures.failed(now, now, "submit failed: " + describe(e));
         log.warn(
             "pool {}: cannot start a block ({} failed attempt(s) in a row): {}",
@@ -359,6 +414,72 @@ public final class ScalerLoop implements AutoCloseable {
         break;
       }
     }
+  }
+
+  private String jobIdOf(String id) {
+    try {
+      return provider.jobId(id).orElse(null);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Takes over blocks of an earlier loop; blocks that were being stopped are cancelled again. */
+  private void adoptAll(List<BlockRecord> records, Instant now) {
+    List<String> restop = new ArrayList<>();
+    for (BlockRecord r : records) {
+      if (blocks.containsKey(r.id())) {
+        continue;
+      }
+      boolean ok;
+      try {
+        ok = provider.adopt(r);
+      } catch (RuntimeException e) {
+        log.warn("pool {}: cannot adopt block {}: {}", pool, r.id(), describe(e));
+        ok = false;
+      }
+      if (!ok) {
+        log.warn(
+            "pool {}: provider {} cannot adopt block {} (job {}); it is no longer tracked",
+            pool,
+            provider.key(),
+            r.id(),
+            r.jobId());
+        continue;
+      }
+      TrackedBlock t = TrackedBlock.adopted(r, now);
+      if (t.jobId == null) {
+        t.jobId = jobIdOf(r.id());
+      }
+      blocks.put(r.id(), t);
+      if (r.stopping()) {
+        restop.add(r.id());
+      }
+    }
+    log.info(
+        "pool {}: adopted {} of {} block(s) left by an earlier scaler",
+        pool,
+        blocks.size(),
+        records.size());
+    if (!restop.isEmpty()) {
+      try {
+        provider.cancel(restop);
+      } catch (RuntimeException e) {
+        log.warn("pool {}: cannot cancel adopted blocks {}: {}", pool, restop, describe(e));
+      }
+    }
+    decided = true;
+  }
+
+  private Decision skipped(Instant now) {
+    return new Decision(
+        0,
+        List.of(),
+        List.of(),
+        status.decision() == null ? 0 : status.decision().target(),
+        List.of("6c"),
+        "case 6c: this scaler may not act on the pool now (lease not held); no action",
+        status.health());
   }
 
   private Decision unavailable(Instant now, String label, String message) {
@@ -385,11 +506,18 @@ public final class ScalerLoop implements AutoCloseable {
       cfg = settings;
     }
     ScalerStatus old = status;
-    status = new ScalerStatus(pool, strategy.name(), cfg, now, snapshot, d, health, infos);
+    ScalerStatus published =
+        new ScalerStatus(pool, strategy.name(), cfg, now, snapshot, d, health, infos);
+    status = published;
     if (old.health().healthy() && !health.healthy()) {
       log.warn("pool {} is unhealthy: {}", pool, health.reason());
     } else if (!old.health().healthy() && health.healthy()) {
       log.info("pool {} is healthy again", pool);
+    }
+    try {
+      listener.accept(published);
+    } catch (RuntimeException e) {
+      log.warn("pool {}: status listener failed: {}", pool, e.toString());
     }
   }
 
@@ -430,6 +558,10 @@ public final class ScalerLoop implements AutoCloseable {
     private InstantSource clock = InstantSource.system();
     private ScheduledExecutorService executor;
     private Duration interval = Duration.ofSeconds(1);
+    private BooleanSupplier guard = () -> true;
+    private Consumer<ScalerStatus> listener = s -> {};
+    private List<BlockRecord> adopt = List.of();
+    private boolean firstDecision = true;
 
     private Builder(String pool, Provider provider, QueueDepthSource depthSource) {
       this.pool = Objects.requireNonNull(pool, "pool");
@@ -476,6 +608,45 @@ public final class ScalerLoop implements AutoCloseable {
         throw new IllegalArgumentException("interval must be positive, got " + v);
       }
       interval = v;
+      return this;
+    }
+
+    /**
+     * Blocks an earlier loop of the pool left running: the first tick (or {@link #close()}, if it
+     * comes first) asks the provider to adopt each. Adopting blocks makes that tick no first
+     * decision ({@code initBlocks} does not apply). Default none.
+     */
+    public Builder adopt(Collection<BlockRecord> v) {
+      adopt = List.copyOf(v);
+      return this;
+    }
+
+    /**
+     * Whether the loop's first decision is the pool's first, when {@code initBlocks} applies;
+     * default true. A loop that takes over a pool from another scaler passes false.
+     */
+    public Builder firstDecision(boolean v) {
+      firstDecision = v;
+      return this;
+    }
+
+    /**
+     * Asked at the start of every tick; when false the tick does nothing (no provider call, no
+     * decision applied, nothing published). Called under the loop's lock; must not block. Default
+     * always true.
+     */
+    public Builder guard(BooleanSupplier v) {
+      guard = Objects.requireNonNull(v, "guard");
+      return this;
+    }
+
+    /**
+     * Told every status the loop publishes, on the thread that published it (the loop's, or the one
+     * closing it), under the loop's lock: it may call {@link ScalerLoop#records()} but should not
+     * block long. Exceptions are logged. Default none.
+     */
+    public Builder listener(Consumer<ScalerStatus> v) {
+      listener = Objects.requireNonNull(v, "listener");
       return this;
     }
 

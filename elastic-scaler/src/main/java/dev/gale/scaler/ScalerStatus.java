@@ -43,21 +43,27 @@ public record ScalerStatus(
    * One block.
    *
    * @param id the provider's block id
+   * @param jobId the provider's own name for it (batch job id, pid, pod), or null
    * @param state the last state the provider reported
    * @param message the provider's message with it, or null
    * @param since when the loop saw it enter that state
    * @param submittedAt when it was submitted
+   * @param runningSince when it was first seen running, or null
    * @param runningTasks tasks running on it at the last tick
+   * @param started whether it counts as started (a block that ends before is a failure to start)
    * @param draining asked to take no new task
    * @param stopping asked to stop, not ended yet
    */
   public record BlockInfo(
       String id,
+      String jobId,
       BlockState state,
       String message,
       Instant since,
       Instant submittedAt,
+      Instant runningSince,
       int runningTasks,
+      boolean started,
       boolean draining,
       boolean stopping) {}
 }

@@ -12,6 +12,7 @@ import java.time.Instant;
 final class TrackedBlock {
   final String id;
   final Instant submittedAt;
+  String jobId;
   BlockState state = BlockState.PENDING;
   String message;
   Instant since;
@@ -28,6 +29,28 @@ final class TrackedBlock {
     this.submittedAt = submittedAt;
     this.since = submittedAt;
     this.idleSince = submittedAt;
+  }
+
+  /** A block an earlier loop tracked, as it left it. */
+  static TrackedBlock adopted(BlockRecord r, Instant now) {
+    TrackedBlock t = new TrackedBlock(r.id(), r.submittedAt());
+    t.jobId = r.jobId();
+    t.state = r.state().isTerminal() ? BlockState.PENDING : r.state();
+    t.since = r.since();
+    t.runningSince = r.runningSince();
+    // a fresh idle clock: what the block ran before the hand-over is unknown here
+    t.idleSince = now;
+    t.started = r.started();
+    t.servedTask = r.started();
+    t.draining = r.draining();
+    t.stopping = r.stopping();
+    return t;
+  }
+
+  /** What another loop needs to adopt it. */
+  BlockRecord record() {
+    return new BlockRecord(
+        id, jobId, state, since, submittedAt, runningSince, started, draining, stopping);
   }
 
   /** Takes a provider status (not terminal). */
@@ -83,6 +106,16 @@ final class TrackedBlock {
 
   ScalerStatus.BlockInfo info() {
     return new ScalerStatus.BlockInfo(
-        id, state, message, since, submittedAt, runningTasks, draining, stopping);
+        id,
+        jobId,
+        state,
+        message,
+        since,
+        submittedAt,
+        runningSince,
+        runningTasks,
+        started,
+        draining,
+        stopping);
   }
 }

@@ -17,8 +17,8 @@
  *   /v1/pools    ◀┼── 6. status(): last snapshot, decision, health, blocks                      │
  *                 └─────────────────────────────────────────────────────────────────────────────┘
  *
- *   pool settings ──▶ ProviderRegistry.create(key) ──▶ Provider (submit / status / cancel)
- *   FixedBlocks: a fixed number of blocks, replaced after a backoff when they end
+ *   pool settings ──▶ ProviderRegistry.create(key) ──▶ Provider (submit / status / cancel / adopt)
+ *   ScalerService (package service): one loop per pool, one per cluster, live settings
  * </pre>
  *
  * The scaler never sees tasks and never knows the scheduler: the assembly wires a {@link

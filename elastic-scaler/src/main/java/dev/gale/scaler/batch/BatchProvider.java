@@ -1,6 +1,7 @@
 package dev.gale.scaler.batch;
 
 import dev.gale.scaler.BlockCommand;
+import dev.gale.scaler.BlockRecord;
 import dev.gale.scaler.BlockRequest;
 import dev.gale.scaler.BlockState;
 import dev.gale.scaler.BlockStatus;
@@ -244,9 +245,37 @@ public abstract class BatchProvider implements Provider {
             .toList());
   }
 
-  /** The scheduler's job id of a block this provider submitted and still remembers. */
+  /** The scheduler's job id of a block this provider submitted (or adopted) and still remembers. */
+  @Override
   public Optional<String> jobId(String blockId) {
     return Optional.ofNullable(jobs.get(blockId)).map(BatchJob::jobId);
+  }
+
+  /**
+   * Adopts the job of a block submitted by another instance of this provider: the record's {@code
+   * jobId} is the scheduler's job id, and the block's files are where this provider's {@code
+   * scriptDir} puts them (instances of one pool share it). Does no I/O: the next {@link #status}
+   * asks the scheduler about the job.
+   */
+  @Override
+  public boolean adopt(BlockRecord record) {
+    if (record.jobId() == null
+        || record.jobId().isBlank()
+        || !record.id().startsWith(key + "-")
+        || !record.jobId().matches("[A-Za-z0-9_.\\[\\]-]+")) {
+      return false;
+    }
+    BatchJob j =
+        new BatchJob(
+            record.id(),
+            record.jobId(),
+            BlockFiles.in(options.scriptDir(), record.id()),
+            options.walltime(),
+            record.submittedAt());
+    if (jobs.putIfAbsent(record.id(), j) == null) {
+      log.info("adopted block {} ({} job {})", record.id(), scheduler(), record.jobId());
+    }
+    return true;
   }
 
   /** The files of a block this provider submitted and still remembers. */

@@ -1,6 +1,7 @@
 package dev.gale.scaler.kubernetes;
 
 import dev.gale.scaler.BlockCommand;
+import dev.gale.scaler.BlockRecord;
 import dev.gale.scaler.BlockRequest;
 import dev.gale.scaler.BlockState;
 import dev.gale.scaler.BlockStatus;
@@ -20,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -66,6 +68,7 @@ public final class KubernetesProvider implements Provider {
   private final ApiConnector connector;
   private final InstantSource clock;
   private final String idPrefix;
+  private final String poolPrefix;
   private final Set<String> secrets;
   private final AtomicLong seq = new AtomicLong();
   private final Map<String, Instant> submitted = new ConcurrentHashMap<>();
@@ -97,7 +100,8 @@ public final class KubernetesProvider implements Provider {
     this.template = new PodTemplate(pool, options, Objects.requireNonNull(command, "command"));
     this.connector = connector;
     this.clock = clock;
-    this.idPrefix = "gale-" + KubernetesNames.slug(pool, POOL_SLUG) + "-" + randomTag() + "-";
+    this.poolPrefix = "gale-" + KubernetesNames.slug(pool, POOL_SLUG) + "-";
+    this.idPrefix = poolPrefix + randomTag() + "-";
     this.secrets = new HashSet<>(command.env().values());
   }
 
@@ -145,6 +149,28 @@ public final class KubernetesProvider implements Provider {
     }
     log.info("block {} of pool {} submitted as pod {}/{}", id, pool, ns, id);
     return id;
+  }
+
+  /** The pod's name, which is the block id. */
+  @Override
+  public Optional<String> jobId(String blockId) {
+    return submitted.containsKey(blockId) ? Optional.of(blockId) : Optional.empty();
+  }
+
+  /**
+   * Adopts a pod of this pool created by another instance (status and cancel find pods by label, so
+   * nothing else is needed). Does no I/O; a pod that is gone reports {@code MISSING} at the next
+   * status.
+   */
+  @Override
+  public boolean adopt(BlockRecord record) {
+    if (!record.id().startsWith(poolPrefix)) {
+      return false;
+    }
+    if (submitted.putIfAbsent(record.id(), record.submittedAt()) == null) {
+      log.info("block {} of pool {}: adopted pod {}", record.id(), pool, record.id());
+    }
+    return true;
   }
 
   @Override

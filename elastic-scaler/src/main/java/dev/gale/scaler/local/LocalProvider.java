@@ -1,6 +1,7 @@
 package dev.gale.scaler.local;
 
 import dev.gale.scaler.BlockCommand;
+import dev.gale.scaler.BlockRecord;
 import dev.gale.scaler.BlockRequest;
 import dev.gale.scaler.BlockState;
 import dev.gale.scaler.BlockStatus;
@@ -24,6 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * CANCELLED}. Cancel sends SIGTERM to the block's process, waits up to the grace period, then kills
  * the whole process tree. Processes of a block's tree that outlive its root (seen during earlier
  * status polls) are killed when the root's exit is observed.
+ *
+ * <p>Block ids look like {@code local-k3x9q2-1}: a random part per provider instance and a
+ * sequence, so that the pools of one machine (each with its own provider) and a provider that
+ * replaces another never share an id. The {@link #jobId} of a block is its process id; another
+ * instance on the same machine can {@link #adopt} the block by it (its exit code is then unknown).
  */
 public final class LocalProvider implements Provider {
   /** The provider key. */
@@ -45,12 +52,17 @@ public final class LocalProvider implements Provider {
   /** Default time a block gets to exit after SIGTERM. */
   public static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
 
+  /** How much later than its block's submission an adopted process may have started. */
+  private static final Duration ADOPT_CLOCK_SLACK = Duration.ofSeconds(5);
+
   private static final Logger log = LoggerFactory.getLogger(LocalProvider.class);
 
   private final BlockCommand command;
   private final Path logDir;
   private final Duration grace;
   private final InstantSource clock;
+  private final String idPrefix =
+      KEY + "-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 30, 1L << 35), 36) + "-";
   private final AtomicLong seq = new AtomicLong();
   private final Map<String, Block> blocks = new ConcurrentHashMap<>();
 
@@ -79,7 +91,7 @@ public final class LocalProvider implements Provider {
 
   @Override
   public String submit(BlockRequest request) {
-    String id = "local-" + seq.incrementAndGet();
+    String id = idPrefix + seq.incrementAndGet();
     List<String> argv = command.argvFor(id, request);
     Path logFile = logFile(id);
     try {
@@ -103,7 +115,7 @@ public final class LocalProvider implements Provider {
               .redirectInput(ProcessBuilder.Redirect.from(nullFile()));
       pb.environment().putAll(command.envFor(id, request));
       Process p = pb.start();
-      blocks.put(id, new Block(id, p, logFile, clock.instant()));
+      blocks.put(id, new Block(id, p, p.toHandle(), logFile, clock.instant()));
       log.info(
           "block {} of pool {} started as pid {}, log {}", id, request.pool(), p.pid(), logFile);
       return id;
@@ -143,13 +155,61 @@ public final class LocalProvider implements Provider {
     }
     Set<ProcessHandle> known = new LinkedHashSet<>();
     live.forEach(b -> known.addAll(b.seen));
-    ProcessTree.terminate(live.stream().map(b -> b.process.toHandle()).toList(), known, grace);
+    ProcessTree.terminate(live.stream().map(b -> b.handle).toList(), known, grace);
     live.forEach(b -> log.info("block {} cancelled", b.id));
   }
 
-  /** The process of a block, while the provider knows the block. */
+  @Override
+  public Optional<String> jobId(String blockId) {
+    return Optional.ofNullable(blocks.get(blockId)).map(b -> Long.toString(b.handle.pid()));
+  }
+
+  /**
+   * Adopts a block of another local provider on this machine by its process id, when that process
+   * is alive and was started no later than the block was submitted (a recycled pid belongs to a
+   * younger process and is refused).
+   */
+  @Override
+  public boolean adopt(BlockRecord record) {
+    if (blocks.containsKey(record.id())) {
+      return true;
+    }
+    long pid;
+    try {
+      pid = Long.parseLong(String.valueOf(record.jobId()));
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    Optional<ProcessHandle> h = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    if (h.isEmpty()) {
+      return false;
+    }
+    Optional<Instant> started = h.get().info().startInstant();
+    if (started.isPresent()
+        && started.get().isAfter(record.submittedAt().plus(ADOPT_CLOCK_SLACK))) {
+      log.warn(
+          "not adopting block {}: pid {} now belongs to a process started at {}, after the block"
+              + " was submitted",
+          record.id(),
+          pid,
+          started.get());
+      return false;
+    }
+    Block b = new Block(record.id(), null, h.get(), logFile(record.id()), record.submittedAt());
+    if (blocks.putIfAbsent(record.id(), b) == null) {
+      log.info("adopted block {} (pid {})", record.id(), pid);
+    }
+    return true;
+  }
+
+  /** The process of a block this provider started, while it knows the block. */
   public Optional<Process> process(String blockId) {
     return Optional.ofNullable(blocks.get(blockId)).map(b -> b.process);
+  }
+
+  /** The process of a block, started or adopted, while the provider knows the block. */
+  public Optional<ProcessHandle> handle(String blockId) {
+    return Optional.ofNullable(blocks.get(blockId)).map(b -> b.handle);
   }
 
   /** The log file of a block. */
@@ -165,24 +225,29 @@ public final class LocalProvider implements Provider {
   /** One block's process and what the provider saw of it. */
   private final class Block {
     final String id;
+
+    /** The process when this provider started it; null for an adopted block. */
     final Process process;
+
+    final ProcessHandle handle;
     final Path logFile;
     final Instant startedAt;
     final Set<ProcessHandle> seen = ConcurrentHashMap.newKeySet();
     private volatile boolean cancelled;
     private volatile Instant endedAt;
 
-    Block(String id, Process process, Path logFile, Instant startedAt) {
+    Block(String id, Process process, ProcessHandle handle, Path logFile, Instant startedAt) {
       this.id = id;
       this.process = process;
+      this.handle = handle;
       this.logFile = logFile;
       this.startedAt = startedAt;
-      process.onExit().thenRun(this::ended);
+      handle.onExit().thenRun(this::ended);
     }
 
     /** Marks it cancelled; false when it was already cancelled or had ended. */
     synchronized boolean markCancelled() {
-      if (cancelled || !process.isAlive()) {
+      if (cancelled || !alive()) {
         return false;
       }
       cancelled = true;
@@ -196,14 +261,28 @@ public final class LocalProvider implements Provider {
       }
     }
 
+    /** For a child, the JDK's view (it has reaped the exit code once it says dead). */
+    boolean alive() {
+      return process != null ? process.isAlive() : handle.isAlive();
+    }
+
     BlockStatus status() {
-      if (process.isAlive()) {
-        process.toHandle().descendants().forEach(seen::add);
+      if (alive()) {
+        handle.descendants().forEach(seen::add);
         return cancelled
             ? new BlockStatus(BlockState.RUNNING, "stopping", startedAt)
             : BlockStatus.of(BlockState.RUNNING, startedAt);
       }
       Instant since = endedAt != null ? endedAt : clock.instant();
+      if (process == null) {
+        // adopted: another JVM was its parent, so its exit code is lost
+        return cancelled
+            ? new BlockStatus(BlockState.CANCELLED, "cancelled", since)
+            : new BlockStatus(
+                BlockState.COMPLETED,
+                "exited (exit code unknown: adopted from another scaler); log: " + logFile,
+                since);
+      }
       int code = process.exitValue();
       if (cancelled) {
         return new BlockStatus(BlockState.CANCELLED, "cancelled (exit code " + code + ")", since);

@@ -1,10 +1,14 @@
 package dev.gale.scaler.pbs;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gale.scaler.batch.BatchOptions;
 import dev.gale.scaler.batch.OptionReader;
 import dev.gale.scaler.spi.Provider;
 import dev.gale.scaler.spi.ProviderContext;
 import dev.gale.scaler.spi.ProviderFactory;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Creates {@link PbsProvider}s (key {@code pbs}). Options: those of {@link
@@ -24,5 +28,16 @@ public final class PbsProviderFactory implements ProviderFactory {
   public Provider create(ProviderContext context) {
     PbsOptions o = PbsOptions.read(new OptionReader(context.options(), key()), context.workDir());
     return new PbsProvider(context.command(), o, o.common().runner(Map.of()));
+  }
+
+  /**
+   * {@code options.walltime}, else {@link BatchOptions#DEFAULT_WALLTIME}: what each job asks for.
+   */
+  @Override
+  public Optional<Duration> blockWalltime(JsonNode options) {
+    return Optional.of(
+        new OptionReader(options, key())
+            .walltime("walltime")
+            .orElse(BatchOptions.DEFAULT_WALLTIME));
   }
 }

@@ -1,11 +1,15 @@
 package dev.gale.scaler.slurm;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gale.scaler.batch.BatchOptions;
 import dev.gale.scaler.batch.OptionReader;
 import dev.gale.scaler.spi.Provider;
 import dev.gale.scaler.spi.ProviderContext;
 import dev.gale.scaler.spi.ProviderFactory;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Creates {@link SlurmProvider}s (key {@code slurm}). Options: those of {@link
@@ -31,5 +35,16 @@ public final class SlurmProviderFactory implements ProviderFactory {
       env.put("SLURM_CONF", o.slurmConf().toString());
     }
     return new SlurmProvider(context.command(), o, o.common().runner(env));
+  }
+
+  /**
+   * {@code options.walltime}, else {@link BatchOptions#DEFAULT_WALLTIME}: what each job asks for.
+   */
+  @Override
+  public Optional<Duration> blockWalltime(JsonNode options) {
+    return Optional.of(
+        new OptionReader(options, key())
+            .walltime("walltime")
+            .orElse(BatchOptions.DEFAULT_WALLTIME));
   }
 }

@@ -1,9 +1,11 @@
 package dev.gale.scaler.spi;
 
+import dev.gale.scaler.BlockRecord;
 import dev.gale.scaler.BlockRequest;
 import dev.gale.scaler.BlockStatus;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Acquires and releases <em>blocks</em> for one pool: a local process, a pod, a batch job. A
@@ -54,4 +56,28 @@ public interface Provider {
    * @throws dev.gale.scaler.ProviderException when the request to stop them fails
    */
   void cancel(Collection<String> ids);
+
+  /**
+   * The provider's own name for a block, for people: the batch job id, the process id, the pod's
+   * name. Never blocks.
+   *
+   * @return empty when the block is unknown here or the provider has no such id
+   */
+  default Optional<String> jobId(String blockId) {
+    return Optional.empty();
+  }
+
+  /**
+   * Takes charge of a block that another instance of this provider started (a scaler that lost its
+   * lease, or an earlier configuration of the pool), so that {@link #status} and {@link #cancel}
+   * work on it from now on. The record comes from the shared scaler state: {@code jobId} is what
+   * {@link #jobId} answered for it. May block briefly (it may check that the block exists).
+   *
+   * @return true when the block is now known here (a block that has ended meanwhile may be adopted
+   *     and then report its end); false when this provider cannot adopt blocks, or the record does
+   *     not describe one of its blocks
+   */
+  default boolean adopt(BlockRecord block) {
+    return false;
+  }
 }

@@ -1,5 +1,9 @@
 package dev.gale.scaler.spi;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * Creates {@link Provider}s of one kind. Implementations are found with {@link
  * java.util.ServiceLoader} (listed in {@code
@@ -20,4 +24,16 @@ public interface ProviderFactory {
    *     message names the option
    */
   Provider create(ProviderContext context);
+
+  /**
+   * The time limit every block of a pool with these options gets, so that the scaler can drain a
+   * block before it runs out (a batch job's walltime). Does no I/O.
+   *
+   * @param options the pool's provider options (never null)
+   * @return empty when blocks have no time limit (the default)
+   * @throws dev.gale.api.InvalidRequestException when the option that sets it is invalid
+   */
+  default Optional<Duration> blockWalltime(JsonNode options) {
+    return Optional.empty();
+  }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gale.api.Json;
 import dev.gale.scaler.BlockCommand;
+import dev.gale.scaler.BlockRecord;
 import dev.gale.scaler.BlockRequest;
 import dev.gale.scaler.BlockState;
 import dev.gale.scaler.BlockStatus;
@@ -101,6 +102,29 @@ class KubernetesProviderTest {
 
   private static BlockStatus status(KubernetesProvider p, String id) {
     return p.status(List.of(id)).get(id);
+  }
+
+  @Test
+  void anotherInstanceAdoptsAPodOfThePoolAndDeletesItOnCancel() throws Exception {
+    KubernetesProvider first = provider(options());
+    String id = first.submit(REQUEST);
+    KubernetesProvider second = provider(options());
+    Instant at = now.get();
+    assertThat(
+            second.adopt(
+                new BlockRecord(id, id, BlockState.PENDING, at, at, null, false, false, false)))
+        .isTrue();
+    assertThat(second.jobId(id)).contains(id);
+    assertThat(status(second, id).state()).isEqualTo(BlockState.PENDING);
+    second.cancel(List.of(id));
+    assertThat(podNames()).doesNotContain(id);
+    assertThat(status(second, id).state()).isEqualTo(BlockState.CANCELLED);
+    assertThat(
+            second.adopt(
+                new BlockRecord(
+                    "gale-cpu-abc123-1", null, BlockState.RUNNING, at, at, at, true, false, false)))
+        .as("a pod of another pool")
+        .isFalse();
   }
 
   @Test

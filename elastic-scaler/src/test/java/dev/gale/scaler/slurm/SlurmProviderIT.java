@@ -97,6 +97,34 @@ class SlurmProviderIT {
   }
 
   @Test
+  void anotherProviderInstanceAdoptsARunningJobAndCancelsIt() {
+    provider("exec sleep 120", Map.of(), Json.object());
+    String id = submit(ONE_NODE);
+    await().atMost(SETTLE).until(() -> status(id).state() == BlockState.RUNNING);
+    String jobId = provider.jobId(id).orElseThrow();
+    SlurmProvider first = provider;
+    SlurmProvider second = provider("exec sleep 120", Map.of(), Json.object());
+    java.time.Instant now = java.time.Instant.now();
+    assertThat(
+            second.adopt(
+                new dev.gale.scaler.BlockRecord(
+                    id, jobId, BlockState.RUNNING, now, now, now, true, false, false)))
+        .isTrue();
+    assertThat(second.jobId(id)).contains(jobId);
+    assertThat(second.status(List.of(id)).get(id).state()).isEqualTo(BlockState.RUNNING);
+    second.cancel(List.of(id));
+    await().atMost(SETTLE).until(() -> second.status(List.of(id)).get(id).isTerminal());
+    assertThat(second.status(List.of(id)).get(id).state()).isEqualTo(BlockState.CANCELLED);
+    assertThat(first.status(List.of(id)).get(id).isTerminal()).isTrue();
+    assertThat(
+            second.adopt(
+                new dev.gale.scaler.BlockRecord(
+                    "pbs-x-1", "1", BlockState.RUNNING, now, now, now, true, false, false)))
+        .as("a block of another provider")
+        .isFalse();
+  }
+
+  @Test
   void theNodeAgentSeesSlurmJobIdAndItsEnvironmentButNoSecretIsLeftAround() throws Exception {
     Path seen = work.resolve("seen");
     provider(
