@@ -201,6 +201,30 @@ public interface Scheduler extends AutoCloseable {
   /** Settings of every configured pool, by name. */
   Map<String, com.fasterxml.jackson.databind.JsonNode> pools();
 
+  /**
+   * Removes a pool's settings ({@code DELETE /v1/pools/{name}}); the pool's scaler then stops its
+   * blocks and removes the pool's status.
+   *
+   * @return true when the pool was configured
+   */
+  boolean deletePool(String name);
+
+  /**
+   * Stores the status the scaler of a pool publishes after each of its decisions (blocks, last
+   * decision, health), written under the scaler's lease on the pool with that lease's fence. Not
+   * durable: a scaler publishes again within seconds.
+   *
+   * @return false, storing nothing, when a status with a larger fence is stored: a newer scaler has
+   *     taken the pool over
+   */
+  boolean putPoolStatus(String pool, long fence, com.fasterxml.jackson.databind.JsonNode status);
+
+  /** Removes a pool's status if it was stored with {@code fence} or a smaller one. */
+  void removePoolStatus(String pool, long fence);
+
+  /** The status each pool's scaler last published, by pool. */
+  Map<String, com.fasterxml.jackson.databind.JsonNode> poolStatuses();
+
   /** Tasks in the pool's ready queue. */
   long queueDepth(String pool);
 

@@ -200,24 +200,50 @@ final class TaskRequests {
   }
 
   /**
-   * Validates {@code PUT /v1/pools/{name}} settings: {@code provider} is required; block counts,
-   * {@code maxIdleSeconds} are non-negative integers with {@code minBlocks <= maxBlocks}; {@code
-   * parallelism} is within 0..1; {@code options} is an object. Other fields are kept as given.
+   * Checks the generic fields of a pool's settings ({@code PUT /v1/pools/{name}}): known fields
+   * only, types and ranges, {@code minBlocks <= maxBlocks}, {@code initBlocks <= maxBlocks}.
+   * Whether the provider exists and takes the options is for a {@link
+   * dev.gale.gateway.spi.PoolValidator}. {@code owner} is refused: only the service sets it.
+   *
+   * @return a copy of the settings
    */
   public static ObjectNode poolSettings(JsonNode body) {
     ObjectNode o = Fields.object(body, "body");
+    for (java.util.Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (f.equals("owner")) {
+        throw invalid("owner", "owner is set by the service (gale up owns its default pool)");
+      }
+      if (!POOL_FIELDS.contains(f)) {
+        throw invalid(
+            f,
+            "unknown field "
+                + f
+                + " (known: "
+                + String.join(", ", new java.util.TreeSet<>(POOL_FIELDS))
+                + ")");
+      }
+    }
     String provider = Fields.requiredString(o, "provider", "");
-    if (provider.isBlank() || provider.length() > 100) {
+    if (!PROVIDER.matcher(provider).matches()) {
       throw invalid("provider", "provider must be a provider key such as local or slurm");
     }
     Integer min = Fields.optionalInt(o, "minBlocks", "", 0, 100_000);
     Integer max = Fields.optionalInt(o, "maxBlocks", "", 0, 100_000);
-    Fields.optionalInt(o, "initBlocks", "", 0, 100_000);
+    Integer init = Fields.optionalInt(o, "initBlocks", "", 0, 100_000);
     Fields.optionalInt(o, "nodesPerBlock", "", 1, 100_000);
     Fields.optionalInt(o, "slotsPerNode", "", 1, 100_000);
     Fields.optionalInt(o, "maxIdleSeconds", "", 0, 31_536_000);
+    Fields.optionalInt(o, "drainSeconds", "", 0, 31_536_000);
+    Fields.optionalInt(o, "startBackoffSeconds", "", 1, 31_536_000);
+    Fields.optionalInt(o, "maxStartBackoffSeconds", "", 1, 31_536_000);
+    Fields.optionalInt(o, "unhealthyAfterFailures", "", 1, 100_000);
+    Fields.optionalInt(o, "stableAfterSeconds", "", 0, 31_536_000);
     if (min != null && max != null && min > max) {
       throw invalid("minBlocks", "minBlocks must not exceed maxBlocks");
+    }
+    if (init != null && max != null && init > max) {
+      throw invalid("initBlocks", "initBlocks must not exceed maxBlocks");
     }
     JsonNode par = o.get("parallelism");
     if (!Fields.absent(par)
@@ -227,6 +253,27 @@ final class TaskRequests {
     Fields.optionalObject(o, "options", "");
     return o.deepCopy();
   }
+
+  /** The fields of a pool's settings a request may set. */
+  static final java.util.Set<String> POOL_FIELDS =
+      java.util.Set.of(
+          "provider",
+          "minBlocks",
+          "maxBlocks",
+          "initBlocks",
+          "nodesPerBlock",
+          "slotsPerNode",
+          "parallelism",
+          "maxIdleSeconds",
+          "drainSeconds",
+          "startBackoffSeconds",
+          "maxStartBackoffSeconds",
+          "unhealthyAfterFailures",
+          "stableAfterSeconds",
+          "options");
+
+  private static final java.util.regex.Pattern PROVIDER =
+      java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
 
   /** Checks a pool name from a path or body. */
   public static String poolName(String name, String field) {

@@ -183,6 +183,26 @@ public final class FakeScheduler implements Scheduler {
   }
 
   @Override
+  public boolean deletePool(String name) {
+    throw notHere();
+  }
+
+  @Override
+  public boolean putPoolStatus(String pool, long fence, JsonNode status) {
+    throw notHere();
+  }
+
+  @Override
+  public void removePoolStatus(String pool, long fence) {
+    throw notHere();
+  }
+
+  @Override
+  public Map<String, JsonNode> poolStatuses() {
+    return Map.of();
+  }
+
+  @Override
   public long queueDepth(String pool) {
     return 0;
   }

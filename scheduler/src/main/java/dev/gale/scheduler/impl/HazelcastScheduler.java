@@ -80,6 +80,7 @@ public final class HazelcastScheduler implements Scheduler {
   private final IMap<String, byte[]> artifacts;
   private final IMap<String, TokenRecord> tokens;
   private final IMap<String, String> pools;
+  private final IMap<String, String> poolStatus;
   private final IMap<String, WorkerInfo> workers;
   private final IMap<String, TaskRecord> tasks;
   private final IMap<String, String> cache;
@@ -98,6 +99,7 @@ public final class HazelcastScheduler implements Scheduler {
     this.artifacts = hz.getMap("gale.artifacts");
     this.tokens = hz.getMap("gale.tokens");
     this.pools = hz.getMap("gale.pools");
+    this.poolStatus = hz.getMap("gale.pools.status");
     this.workers = hz.getMap("gale.workers");
     this.tasks = hz.getMap(TASKS);
     this.cache = hz.getMap("gale.cache");
@@ -875,6 +877,56 @@ public final class HazelcastScheduler implements Scheduler {
       out.put(e.getKey(), Json.readTree(e.getValue()));
     }
     return out;
+  }
+
+  @Override
+  public boolean deletePool(String name) {
+    return pools.remove(name) != null;
+  }
+
+  /**
+   * Compare-and-set on {@code gale.pools.status}, whose values are {@code "<fence> <json>"}: the
+   * fence is compared without parsing the JSON.
+   */
+  @Override
+  public boolean putPoolStatus(String pool, long fence, JsonNode status) {
+    String value = fence + " " + status;
+    while (true) {
+      String old = poolStatus.get(pool);
+      if (old == null) {
+        if (poolStatus.putIfAbsent(pool, value) == null) {
+          return true;
+        }
+      } else if (statusFence(old) > fence) {
+        return false;
+      } else if (poolStatus.replace(pool, old, value)) {
+        return true;
+      }
+    }
+  }
+
+  @Override
+  public void removePoolStatus(String pool, long fence) {
+    while (true) {
+      String old = poolStatus.get(pool);
+      if (old == null || statusFence(old) > fence || poolStatus.remove(pool, old)) {
+        return;
+      }
+    }
+  }
+
+  @Override
+  public Map<String, JsonNode> poolStatuses() {
+    Map<String, JsonNode> out = new TreeMap<>();
+    for (var e : poolStatus.entrySet()) {
+      String v = e.getValue();
+      out.put(e.getKey(), Json.readTree(v.substring(v.indexOf(' ') + 1)));
+    }
+    return out;
+  }
+
+  private static long statusFence(String value) {
+    return Long.parseLong(value.substring(0, value.indexOf(' ')));
   }
 
   @Override
