@@ -16,6 +16,7 @@ import dev.gale.cli.config.ConfigException;
 import dev.gale.cli.config.ConfigKey;
 import dev.gale.cli.config.Setting;
 import dev.gale.cli.server.GatewayCommand;
+import dev.gale.cli.server.ScalerCommand;
 import dev.gale.cli.server.SchedulerCommand;
 import dev.gale.cli.server.UpCommand;
 import dev.gale.cli.server.WorkerCommand;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code gale} command: the roles of a deployment ({@code up}, {@code gateway}, {@code
- * scheduler}, {@code worker}) and the client commands.
+ * scheduler}, {@code scaler}, {@code worker}) and the client commands.
  *
  * <p>Exit codes: 0 success, 1 an API or runtime error, 2 a usage or configuration error. Errors are
  * one line on stderr, {@code error: <code>: <message>}; never a stack trace (set {@code
@@ -47,6 +48,7 @@ import picocli.CommandLine.Spec;
       UpCommand.class,
       GatewayCommand.class,
       SchedulerCommand.class,
+      ScalerCommand.class,
       WorkerCommand.class,
       FunctionsCommand.class,
       InvokeCommand.class,

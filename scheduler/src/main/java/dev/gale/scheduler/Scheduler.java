@@ -231,6 +231,13 @@ public interface Scheduler extends AutoCloseable {
   /** Queue depth of every pool that has or had a queue. */
   Map<String, Long> queueDepths();
 
+  /**
+   * Running attempts by pool and worker id, from the task records: exact at once, unlike {@link
+   * WorkerInfo#running()}, which gateways refresh at each worker heartbeat. One pass over the tasks
+   * (the elastic scaler calls it about once a second).
+   */
+  Map<String, Map<String, Integer>> runningByWorker();
+
   /** Number of tasks in each state, cluster-wide. */
   Map<dev.gale.api.TaskState, Long> countByState();
 

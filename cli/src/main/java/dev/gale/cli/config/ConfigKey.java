@@ -118,6 +118,48 @@ public enum ConfigKey {
       () -> "",
       "extra JVM options for worker processes (space-separated)"),
 
+  SCALER_SCHEDULER(
+      "gale.scaler.scheduler",
+      Type.LIST,
+      () -> "127.0.0.1:5701",
+      "scheduler members a separate scaler connects to (host:port,...)"),
+  SCALER_GATEWAY_URL(
+      "gale.scaler.gateway-url",
+      Type.URL,
+      () -> "http://127.0.0.1:8080",
+      "gateway URL the workers of scaled pools dial (must be reachable from where blocks run)"),
+  SCALER_POOLS_FILE(
+      "gale.scaler.pools-file",
+      Type.PATH,
+      () -> null,
+      "JSON {\"pools\": {NAME: settings}} applied at start to pools that do not exist yet"),
+  SCALER_SCALE_IN_ON_EXIT(
+      "gale.scaler.scale-in-on-exit",
+      Type.BOOLEAN,
+      () -> "false",
+      "stop every block when the scaler stops (else they run on for the next scaler to adopt)"),
+  SCALER_WORK_DIR(
+      "gale.scaler.work-dir",
+      Type.PATH,
+      () -> null,
+      "providers' work directory: local block logs, batch job scripts (default: gale.home)"),
+  SCALER_LEASE_TTL_SECONDS(
+      "gale.scaler.lease-ttl-seconds",
+      Type.INT,
+      () -> "15",
+      "time to live of a pool's scaler lease: another scaler takes a pool over this long after"
+          + " its scaler died"),
+  SCALER_POLL_MILLIS(
+      "gale.scaler.poll-millis",
+      Type.INT,
+      () -> "2000",
+      "how often a scaler reads the pools' settings and renews its leases"),
+  SCALER_TICK_MILLIS(
+      "gale.scaler.tick-millis",
+      Type.INT,
+      () -> "1000",
+      "delay between two decisions of a pool's scaler loop"),
+
   RUNTIME_URL(
       "gale.runtime.url", Type.URL, () -> "http://127.0.0.1:8080", "gateway a worker connects to"),
   RUNTIME_FALLBACK_URLS(

@@ -1,5 +1,6 @@
 package dev.gale.cli.server;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gale.api.Json;
 import dev.gale.api.Role;
 import dev.gale.cli.Main;
@@ -8,10 +9,8 @@ import dev.gale.cli.config.Setting;
 import dev.gale.gateway.Gateway;
 import dev.gale.gateway.GatewayOptions;
 import dev.gale.gateway.auth.TokenService;
-import dev.gale.scaler.BlockCommand;
-import dev.gale.scaler.BlockRequest;
-import dev.gale.scaler.FixedBlocks;
 import dev.gale.scaler.local.LocalProvider;
+import dev.gale.scaler.service.ScalerService;
 import dev.gale.scheduler.Scheduler;
 import dev.gale.scheduler.SchedulerOptions;
 import dev.gale.scheduler.Schedulers;
@@ -20,7 +19,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -31,12 +29,19 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code gale up}: the whole service in one JVM — a lone scheduler member, the gateway, pool {@code
- * default} on the local provider with N node agents as child processes — until SIGTERM or Ctrl-C.
+ * {@code gale up}: the whole service in one JVM — a lone scheduler member, the gateway, and the
+ * elastic scaler with pool {@code default} on the local provider (node agents as child processes) —
+ * until SIGTERM or Ctrl-C.
  *
- * <p>Start: scheduler, Vert.x, gateway (listening), pool, admin token written to {@code
- * $GALE_HOME/token} (0600), worker token, workers; then "Gale is up" once the workers connected (or
- * the ready timeout passed). Stop, in reverse: workers drained and stopped, gateway, Vert.x,
+ * <p>The default pool keeps {@code --workers} blocks ({@code minBlocks = initBlocks = maxBlocks}),
+ * so it is ready at once and stays that size; it belongs to {@code gale up} ({@code owner}): its
+ * settings can be changed with {@code PUT /v1/pools/default} but it cannot be deleted. Any other
+ * pool set through the API gets its scaler loop at once (e.g. a {@code slurm} pool where Slurm's
+ * commands work).
+ *
+ * <p>Start: scheduler, Vert.x, gateway (listening), admin token written to {@code $GALE_HOME/token}
+ * (0600), default pool, scaler; then "Gale is up" once the workers connected (or the ready timeout
+ * passed). Stop, in reverse: loops paused, workers drained, blocks stopped, gateway, Vert.x,
  * scheduler; exit 0.
  */
 @Command(
@@ -67,7 +72,9 @@ public final class UpCommand implements Callable<Integer> {
   @Option(
       names = "--workers",
       paramLabel = "N",
-      description = "worker processes (default: ${DEFAULT-VALUE})")
+      description =
+          "worker processes (default: ${DEFAULT-VALUE}): min, initial and max blocks of pool"
+              + " default")
   int workers;
 
   @Setting(ConfigKey.RUNTIME_SLOTS)
@@ -148,51 +155,35 @@ public final class UpCommand implements Callable<Integer> {
       closer.add("gateway", gateway::close);
       int listening = gateway.port();
 
-      scheduler.putPool(
-          POOL,
-          Json.object()
-              .put("provider", LocalProvider.KEY)
-              .put("workers", workers)
-              .put("slotsPerNode", slots));
       TokenService tokens = gateway.tokens();
       Path tokenFile = home.resolve("token");
       TokenFile.write(tokenFile, tokens.mint("admin", Role.ADMIN, null));
-      String workerToken = tokens.mint("admin", Role.WORKER, POOL);
 
       String url = "http://" + connectHost(host) + ":" + listening;
       Path logs = home.resolve("logs");
-      LocalProvider provider =
-          new LocalProvider(
-              new BlockCommand(
-                  WorkerLauncher.command(
-                      workerJvmOptions,
-                      List.of(
-                          "--url",
-                          url,
-                          "--pool",
-                          "{pool}",
-                          "--slots",
-                          "{slots}",
-                          "--worker-id",
-                          "{block}",
-                          "--drain-seconds",
-                          Integer.toString(drainSeconds),
-                          "--parent-pid",
-                          Long.toString(ProcessHandle.current().pid()))),
-                  Map.of("GALE_WORKER_TOKEN", workerToken)),
-              logs,
-              Duration.ofSeconds(Math.max(drainSeconds, 1) + 5L));
-      FixedBlocks blocks =
-          new FixedBlocks(
-              provider, BlockRequest.of(POOL, slots), workers, FixedBlocks.Options.defaults());
-      closer.add("workers", blocks::close);
+      scheduler.putPool(POOL, defaultPool(workers, slots, drainSeconds));
+      WorkerCommands commands =
+          new WorkerCommands(
+              url,
+              GaleLauncher.path(Main.of(spec).env()),
+              workerJvmOptions,
+              List.of(
+                  "--drain-seconds",
+                  Integer.toString(drainSeconds),
+                  "--parent-pid",
+                  Long.toString(ProcessHandle.current().pid())),
+              pool -> tokens.mint("admin", Role.WORKER, pool));
+      ScalerService scaler =
+          Scalers.service(
+              scheduler, commands, home, Duration.ofSeconds(15), Main.of(spec).config());
+      closer.add("workers", scaler::scaleInAndClose);
       closer.add(
           "drain",
           () -> {
-            blocks.stopRestarting();
+            scaler.pause();
             gateway.drainWorkers(Duration.ofSeconds(drainSeconds));
           });
-      blocks.start();
+      scaler.start();
 
       int connected = awaitWorkers(scheduler, signals, Duration.ofSeconds(readyTimeout));
       if (connected < 0) {
@@ -240,6 +231,24 @@ public final class UpCommand implements Callable<Integer> {
     out.println("Gale stopped");
     out.flush();
     return Main.OK;
+  }
+
+  /**
+   * The settings of pool {@code default}: {@code workers} local blocks of {@code slots} slots, kept
+   * (min = initial = max), owned by {@code gale up}; a block gets the drain time plus 5 s after
+   * SIGTERM.
+   */
+  static ObjectNode defaultPool(int workers, int slots, int drainSeconds) {
+    ObjectNode p =
+        Json.object()
+            .put("provider", LocalProvider.KEY)
+            .put("minBlocks", workers)
+            .put("initBlocks", workers)
+            .put("maxBlocks", workers)
+            .put("slotsPerNode", slots)
+            .put("owner", "gale up");
+    p.putObject("options").put("gracePeriodSeconds", Math.max(drainSeconds, 1) + 5);
+    return p;
   }
 
   /** Workers of the pool connected within the timeout; -1 when a stop signal came first. */

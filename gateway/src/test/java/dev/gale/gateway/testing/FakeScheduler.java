@@ -213,6 +213,11 @@ public final class FakeScheduler implements Scheduler {
   }
 
   @Override
+  public Map<String, Map<String, Integer>> runningByWorker() {
+    return Map.of();
+  }
+
+  @Override
   public Map<TaskState, Long> countByState() {
     return Map.of();
   }

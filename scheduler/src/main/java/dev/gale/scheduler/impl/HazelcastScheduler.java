@@ -953,6 +953,52 @@ public final class HazelcastScheduler implements Scheduler {
   }
 
   @Override
+  public Map<String, Map<String, Integer>> runningByWorker() {
+    Map<String, Map<String, Integer>> out = new TreeMap<>();
+    java.util.HashMap<String, java.util.HashMap<String, Integer>> counts =
+        tasks.aggregate(new RunningPerWorker());
+    if (counts != null) {
+      counts.forEach((pool, byWorker) -> out.put(pool, Map.copyOf(byWorker)));
+    }
+    return out;
+  }
+
+  /** Counts running attempts per pool and worker in one pass over the task records. */
+  static final class RunningPerWorker
+      implements com.hazelcast.aggregation.Aggregator<
+          Map.Entry<String, TaskRecord>,
+          java.util.HashMap<String, java.util.HashMap<String, Integer>>> {
+    private java.util.HashMap<String, java.util.HashMap<String, Integer>> counts =
+        new java.util.HashMap<>();
+
+    @Override
+    public void accumulate(Map.Entry<String, TaskRecord> e) {
+      TaskRecord r = e.getValue();
+      if (r.state == TaskState.RUNNING && r.worker != null && r.pool != null) {
+        counts
+            .computeIfAbsent(r.pool, p -> new java.util.HashMap<>())
+            .merge(r.worker, 1, Integer::sum);
+      }
+    }
+
+    @Override
+    public void combine(com.hazelcast.aggregation.Aggregator aggregator) {
+      ((RunningPerWorker) aggregator)
+          .counts.forEach(
+              (pool, byWorker) -> {
+                java.util.HashMap<String, Integer> mine =
+                    counts.computeIfAbsent(pool, p -> new java.util.HashMap<>());
+                byWorker.forEach((w, n) -> mine.merge(w, n, Integer::sum));
+              });
+    }
+
+    @Override
+    public java.util.HashMap<String, java.util.HashMap<String, Integer>> aggregate() {
+      return counts;
+    }
+  }
+
+  @Override
   public Map<TaskState, Long> countByState() {
     long[] counts = tasks.aggregate(new TaskQueries.StateCounts());
     Map<TaskState, Long> out = new EnumMap<>(TaskState.class);

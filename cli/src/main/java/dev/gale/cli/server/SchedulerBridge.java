@@ -1,0 +1,109 @@
+package dev.gale.cli.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gale.scaler.QueueDepth;
+import dev.gale.scaler.QueueDepthSource;
+import dev.gale.scaler.service.LeaseSource;
+import dev.gale.scaler.service.PoolSettingsSource;
+import dev.gale.scaler.service.PoolStatusStore;
+import dev.gale.scheduler.Lease;
+import dev.gale.scheduler.Scheduler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The scheduler as the elastic scaler sees it: pool settings, leases, the pools' published status
+ * and their load. The scaler does not know the scheduler; this is where the assembly wires them.
+ *
+ * <p>The load of a pool: {@code queued} is its ready queue; {@code running} and the running tasks
+ * per block are summed over the pool's connected workers as their gateways last registered them
+ * (refreshed at every heartbeat). A worker belongs to a block when its id is the block's id (the
+ * node agent is started with {@code --worker-id <block>}), or {@code <block>@<n>} for the n-th node
+ * of a multi-node block.
+ */
+final class SchedulerBridge
+    implements PoolSettingsSource, LeaseSource, PoolStatusStore, QueueDepthSource {
+  /** Pools' loops tick about once a second: one pass over the tasks serves all of them. */
+  static final long RUNNING_MAX_AGE_NANOS = 250_000_000L;
+
+  private final Scheduler scheduler;
+  private Map<String, Map<String, Integer>> runningCache;
+  private long runningReadAt;
+
+  SchedulerBridge(Scheduler scheduler) {
+    this.scheduler = scheduler;
+  }
+
+  @Override
+  public Map<String, JsonNode> pools() {
+    return scheduler.pools();
+  }
+
+  @Override
+  public OptionalLong tryLease(String name, String holder, Duration ttl) {
+    return scheduler
+        .tryLease(name, holder, ttl)
+        .map(l -> OptionalLong.of(l.fence()))
+        .orElse(OptionalLong.empty());
+  }
+
+  @Override
+  public void release(String name, String holder, long fence) {
+    scheduler.releaseLease(new Lease(name, holder, fence, Instant.EPOCH));
+  }
+
+  @Override
+  public boolean publish(String pool, long fence, JsonNode status) {
+    return scheduler.putPoolStatus(pool, fence, status);
+  }
+
+  @Override
+  public Optional<JsonNode> read(String pool) {
+    return Optional.ofNullable(scheduler.poolStatuses().get(pool));
+  }
+
+  @Override
+  public Map<String, JsonNode> all() {
+    return scheduler.poolStatuses();
+  }
+
+  @Override
+  public void remove(String pool, long fence) {
+    scheduler.removePoolStatus(pool, fence);
+  }
+
+  @Override
+  public QueueDepth depth(String pool) {
+    long queued = scheduler.queueDepth(pool);
+    Map<String, Integer> byWorker = running().getOrDefault(pool, Map.of());
+    long running = 0;
+    Map<String, Integer> byBlock = new HashMap<>();
+    for (Map.Entry<String, Integer> e : byWorker.entrySet()) {
+      running += e.getValue();
+      byBlock.merge(blockOf(e.getKey()), e.getValue(), Integer::sum);
+    }
+    return new QueueDepth(queued, running, byBlock);
+  }
+
+  /** Running attempts by pool and worker, read at most once per {@link #RUNNING_MAX_AGE_NANOS}. */
+  private Map<String, Map<String, Integer>> running() {
+    synchronized (this) {
+      long now = System.nanoTime();
+      if (runningCache == null || now - runningReadAt > RUNNING_MAX_AGE_NANOS) {
+        runningCache = scheduler.runningByWorker();
+        runningReadAt = now;
+      }
+      return runningCache;
+    }
+  }
+
+  /** The block a worker belongs to: its id without a {@code @<node>} suffix. */
+  static String blockOf(String workerId) {
+    int at = workerId.lastIndexOf('@');
+    return at > 0 ? workerId.substring(0, at) : workerId;
+  }
+}
