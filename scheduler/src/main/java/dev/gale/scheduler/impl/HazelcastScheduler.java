@@ -161,8 +161,17 @@ public final class HazelcastScheduler implements Scheduler {
     JoinConfig join = c.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(new ArrayList<>(options.members()));
-    int backups = options.members().isEmpty() ? 0 : options.backupCount();
+    if (options.kubernetesServiceDns() != null) {
+      join.getKubernetesConfig()
+          .setEnabled(true)
+          .setProperty("service-dns", options.kubernetesServiceDns());
+    } else {
+      join.getTcpIpConfig().setEnabled(true).setMembers(new ArrayList<>(options.members()));
+    }
+    int backups =
+        options.members().isEmpty() && options.kubernetesServiceDns() == null
+            ? 0
+            : options.backupCount();
     c.addMapConfig(
         new MapConfig(TASKS).setInMemoryFormat(InMemoryFormat.OBJECT).setBackupCount(backups));
     c.addMapConfig(new MapConfig("gale.*").setBackupCount(backups));
