@@ -1,10 +1,13 @@
 package dev.gale.transfer.http;
 
 import dev.gale.transfer.StagingException;
+import dev.gale.transfer.StagingException.Reason;
+import dev.gale.transfer.spi.ObjectInfo;
 import dev.gale.transfer.spi.Stager;
 import dev.gale.transfer.spi.StagingFiles;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -130,6 +133,55 @@ public final class HttpStager implements Stager, AutoCloseable {
         attempts.failedWith(e);
       }
     }
+  }
+
+  /**
+   * A HEAD request: size from {@code Content-Length}; version from the URL's {@code #sha256=}
+   * fragment, else the ETag, else {@code Last-Modified}. A server that refuses HEAD (405, 501)
+   * gives an unknown size and version rather than an error.
+   */
+  @Override
+  public ObjectInfo stat(URI url) {
+    HttpTarget target = HttpTarget.of(url);
+    Attempts attempts = new Attempts("HEAD", target);
+    while (true) {
+      Request request = request(target).head().header("Accept-Encoding", "identity").build();
+      try (Response response = client.newCall(request).execute()) {
+        if (response.isSuccessful()) {
+          return new ObjectInfo(contentLength(response), versionOf(target, response));
+        }
+        if (response.code() == 405 || response.code() == 501) {
+          return new ObjectInfo(-1, target.expected() == null ? null : versionOf(target, response));
+        }
+        attempts.failedWith(response);
+      } catch (IOException e) {
+        attempts.failedWith(e);
+      }
+    }
+  }
+
+  private static long contentLength(Response response) {
+    String value = response.header("Content-Length");
+    if (value == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static String versionOf(HttpTarget target, Response response) {
+    if (target.expected() != null) {
+      return "sha256:" + target.expected().hex();
+    }
+    String etag = response.header("ETag");
+    if (etag != null) {
+      return "etag:" + etag;
+    }
+    String modified = response.header("Last-Modified");
+    return modified == null ? null : "modified:" + modified + "/" + contentLength(response);
   }
 
   /** Releases OkHttp's threads and pooled connections; calls in flight are cancelled. */
@@ -272,6 +324,7 @@ public final class HttpStager implements Stager, AutoCloseable {
       byte[] actual = sha256.digest();
       if (!MessageDigest.isEqual(actual, expected.sha256())) {
         throw new StagingException(
+            Reason.CORRUPT,
             "checksum mismatch for "
                 + source
                 + ": expected sha256 "
@@ -301,12 +354,27 @@ public final class HttpStager implements Stager, AutoCloseable {
       int code = response.code();
       String status = code + (response.message().isEmpty() ? "" : " " + response.message());
       if (!RETRYABLE_STATUS.contains(code)) {
-        throw new StagingException(method + " " + target + " answered " + status, false, null);
+        Reason reason =
+            switch (code) {
+              case 404, 410 -> Reason.NOT_FOUND;
+              case 401, 403 -> Reason.DENIED;
+              default -> Reason.FAILED;
+            };
+        throw new StagingException(
+            reason, method + " " + target + " answered " + status, false, null);
       }
       failedWith("answer " + status, retryAfter(response.header("Retry-After")));
     }
 
     void failedWith(IOException e) {
+      // Okio reports an interrupted thread as InterruptedIOException("interrupted") and clears
+      // the flag; a timeout is a SocketTimeoutException or "timeout", which is worth a retry
+      if (Thread.currentThread().isInterrupted()
+          || (e instanceof InterruptedIOException && "interrupted".equals(e.getMessage()))) {
+        Thread.currentThread().interrupt();
+        throw new StagingException(
+            Reason.CANCELLED, method + " " + target + " was interrupted", true, e);
+      }
       failedWith(e.toString(), null);
     }
 
@@ -331,7 +399,8 @@ public final class HttpStager implements Stager, AutoCloseable {
         sleeper.sleep(wait);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new StagingException(method + " " + target + " interrupted", true, e);
+        throw new StagingException(
+            Reason.CANCELLED, method + " " + target + " was interrupted", true, e);
       }
     }
 

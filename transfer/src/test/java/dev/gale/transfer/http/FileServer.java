@@ -111,6 +111,17 @@ final class FileServer implements AutoCloseable {
         files.put(path, body == null ? new byte[0] : body.toByteArray());
         return new MockResponse.Builder().code(201).build();
       }
+      case "HEAD" -> {
+        byte[] data = files.get(path);
+        if (data == null) {
+          return new MockResponse.Builder().code(404).build();
+        }
+        return new MockResponse.Builder()
+            .code(200)
+            .setHeader("ETag", "\"" + sha256Hex(data) + "\"")
+            .setHeader("Content-Length", Long.toString(data.length))
+            .build();
+      }
       case "GET" -> {
         byte[] data = files.get(path);
         if (data == null) {

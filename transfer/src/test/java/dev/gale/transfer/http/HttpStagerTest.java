@@ -242,6 +242,74 @@ class HttpStagerTest {
   }
 
   @Test
+  void statIsUnknownWhenTheServerRefusesHead() {
+    server.then(status(405));
+
+    var info = stager.stat(server.url("/data.bin"));
+
+    assertThat(info.size()).isEqualTo(-1);
+    assertThat(info.version()).isNull();
+  }
+
+  @Test
+  void statTakesTheVersionFromAChecksumFragment() {
+    URI url = URI.create(server.url("/data.bin") + "#sha256=" + sha256Hex(data));
+
+    var info = stager.stat(url);
+
+    assertThat(info.size()).isEqualTo(data.length);
+    assertThat(info.version()).isEqualTo("sha256:" + sha256Hex(data));
+  }
+
+  @Test
+  void anInterruptedThreadFailsAsCancelledInsteadOfRetrying() throws Exception {
+    stager.close();
+    // a blocked socket read notices the interrupt at the latest when the read times out
+    stager = stager(HttpStagerOptions.builder().readTimeout(Duration.ofSeconds(2)));
+    server.then(stallMidBody());
+    Path target = local.resolve("data.bin");
+    var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                stager.stageIn(server.url("/data.bin"), target);
+              } catch (Throwable e) {
+                failure.set(e);
+              }
+            });
+    t.start();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> !server.requests("GET").isEmpty());
+    t.interrupt();
+    t.join(40_000);
+
+    assertThat(t.isAlive()).isFalse();
+    assertThat(failure.get())
+        .isInstanceOf(StagingException.class)
+        .hasMessageContaining("interrupted")
+        .satisfies(
+            e ->
+                assertThat(((StagingException) e).reason())
+                    .isEqualTo(StagingException.Reason.CANCELLED));
+    assertThat(target).doesNotExist();
+  }
+
+  @Test
+  void failsRetryablyWhenNothingListensAfterItsRetries() throws Exception {
+    URI dead = server.url("/data.bin");
+    server.close();
+
+    assertThatThrownBy(() -> stager.stageIn(dead, local.resolve("x")))
+        .isInstanceOf(StagingException.class)
+        .hasMessageContaining("failed after 6 attempts")
+        .hasMessageContaining(dead.toString())
+        .satisfies(e -> assertThat(((StagingException) e).isRetryable()).isTrue());
+    assertThat(waits).hasSize(5);
+  }
+
+  @Test
   void readsRetryAfterAsSecondsOrAnHttpDate() {
     assertThat(HttpStager.retryAfter("12")).isEqualTo(Duration.ofSeconds(12));
     assertThat(HttpStager.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(Duration.ZERO);
