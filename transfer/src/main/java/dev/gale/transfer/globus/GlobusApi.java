@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gale.api.Json;
 import dev.gale.transfer.StagingException;
 import dev.gale.transfer.StagingException.Reason;
+import dev.gale.transfer.http.OkHttpCalls;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
@@ -172,7 +173,7 @@ final class GlobusApi {
               .header("Accept", "application/json")
               .method(method, body == null ? null : RequestBody.create(Json.writeBytes(body), JSON))
               .build();
-      try (Response response = client.newCall(request).execute()) {
+      try (Response response = OkHttpCalls.execute(client.newCall(request))) {
         int status = response.code();
         String text = response.body().string();
         if (response.isSuccessful()) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gale.api.Json;
 import dev.gale.transfer.StagingException;
 import dev.gale.transfer.StagingException.Reason;
+import dev.gale.transfer.http.OkHttpCalls;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
@@ -74,7 +75,7 @@ final class GlobusAuth {
                       .add("scope", GlobusStagerOptions.TRANSFER_SCOPE)
                       .build())
               .build();
-      try (Response response = client.newCall(request).execute()) {
+      try (Response response = OkHttpCalls.execute(client.newCall(request))) {
         String body = response.body().string();
         if (response.isSuccessful()) {
           JsonNode doc = GlobusApi.parse(body, what);

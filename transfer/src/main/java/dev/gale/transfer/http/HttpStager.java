@@ -124,7 +124,7 @@ public final class HttpStager implements Stager, AutoCloseable {
     Attempts attempts = new Attempts("PUT", to);
     while (true) {
       Request request = request(to).put(RequestBody.create(source.toFile(), OCTET_STREAM)).build();
-      try (Response response = client.newCall(request).execute()) {
+      try (Response response = OkHttpCalls.execute(client.newCall(request))) {
         if (response.isSuccessful()) {
           return size;
         }
@@ -146,7 +146,7 @@ public final class HttpStager implements Stager, AutoCloseable {
     Attempts attempts = new Attempts("HEAD", target);
     while (true) {
       Request request = request(target).head().header("Accept-Encoding", "identity").build();
-      try (Response response = client.newCall(request).execute()) {
+      try (Response response = OkHttpCalls.execute(client.newCall(request))) {
         if (response.isSuccessful()) {
           return new ObjectInfo(contentLength(response), versionOf(target, response));
         }
@@ -237,7 +237,7 @@ public final class HttpStager implements Stager, AutoCloseable {
           b.header("If-Range", validator);
         }
       }
-      try (Response response = client.newCall(b.build()).execute()) {
+      try (Response response = OkHttpCalls.execute(client.newCall(b.build()))) {
         int code = response.code();
         long total;
         if (code == 206) {

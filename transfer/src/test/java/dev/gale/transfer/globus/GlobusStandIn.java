@@ -42,7 +42,7 @@ import mockwebserver3.RecordedRequest;
  * "resource"}}. Each collection is a local directory, and a task really copies its files when it
  * completes. Scripted faults replace the next matching answer.
  */
-final class GlobusStandIn implements AutoCloseable {
+public final class GlobusStandIn implements AutoCloseable {
   static final String CLIENT_ID = "7c6f5b2a-client";
   static final String CLIENT_SECRET = "globus-client-s3cr3t";
   private static final DateTimeFormatter MODIFIED =
@@ -53,8 +53,8 @@ final class GlobusStandIn implements AutoCloseable {
 
   final Map<String, Path> collections = new ConcurrentHashMap<>();
   final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
-  final List<JsonNode> submitted = new CopyOnWriteArrayList<>();
-  final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+  public final List<JsonNode> submitted = new CopyOnWriteArrayList<>();
+  public final Set<String> cancelled = ConcurrentHashMap.newKeySet();
   private final Set<String> validTokens = ConcurrentHashMap.newKeySet();
   private final Set<String> submissionIds = ConcurrentHashMap.newKeySet();
   private final Map<String, String> taskBySubmission = new ConcurrentHashMap<>();
@@ -65,7 +65,7 @@ final class GlobusStandIn implements AutoCloseable {
   private final MockWebServer server = new MockWebServer();
 
   /** Status polls a task stays ACTIVE before it completes. */
-  volatile int pollsUntilDone = 2;
+  public volatile int pollsUntilDone = 2;
 
   /** Items per page of {@code ls} (at most) and of {@code successful_transfers}. */
   volatile int pageSize = 2;
@@ -91,7 +91,7 @@ final class GlobusStandIn implements AutoCloseable {
     }
   }
 
-  GlobusStandIn() throws IOException {
+  public GlobusStandIn() throws IOException {
     server.setDispatcher(
         new Dispatcher() {
           @Override
@@ -121,7 +121,7 @@ final class GlobusStandIn implements AutoCloseable {
   }
 
   /** Options for a stager that talks to this stand-in, with quick polls. */
-  GlobusStagerOptions.Builder options() {
+  public GlobusStagerOptions.Builder options() {
     return GlobusStagerOptions.builder()
         .authUrl(authUrl())
         .transferUrl(transferUrl())
@@ -129,7 +129,7 @@ final class GlobusStandIn implements AutoCloseable {
   }
 
   /** Adds a collection backed by a directory; returns its id. */
-  String collection(Path root) {
+  public String collection(Path root) {
     String id = UUID.randomUUID().toString();
     collections.put(id, root);
     return id;

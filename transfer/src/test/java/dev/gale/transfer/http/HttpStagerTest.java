@@ -297,6 +297,24 @@ class HttpStagerTest {
   }
 
   @Test
+  void anInterruptWhileConnectingFailsAsCancelledNotWithAnUndeclaredException() {
+    // OkHttp 5 throws an undeclared InterruptedException from execute() while connecting
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> stager.stat(server.url("/data.bin")))
+          .isInstanceOf(StagingException.class)
+          .satisfies(
+              e ->
+                  assertThat(((StagingException) e).reason())
+                      .isEqualTo(StagingException.Reason.CANCELLED));
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(waits).isEmpty();
+  }
+
+  @Test
   void failsRetryablyWhenNothingListensAfterItsRetries() throws Exception {
     URI dead = server.url("/data.bin");
     server.close();
