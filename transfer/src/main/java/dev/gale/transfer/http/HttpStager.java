@@ -6,7 +6,6 @@ import dev.gale.transfer.spi.ObjectInfo;
 import dev.gale.transfer.spi.Stager;
 import dev.gale.transfer.spi.StagingFiles;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -30,6 +29,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okio.BufferedSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +56,7 @@ public final class HttpStager implements Stager, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpStager.class);
   private static final MediaType OCTET_STREAM = MediaType.get("application/octet-stream");
   private static final Set<Integer> RETRYABLE_STATUS = Set.of(408, 429, 500, 502, 503, 504);
-  private static final int BUFFER_BYTES = 64 * 1024;
+  private static final int BUFFER_BYTES = 256 * 1024;
 
   /** Waits between attempts; replaced in tests so that nothing sleeps for real. */
   interface Sleeper {
@@ -207,7 +207,11 @@ public final class HttpStager implements Stager, AutoCloseable {
     private final Path part;
     private final Attempts attempts;
     private final MessageDigest sha256 = newSha256();
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
     private ExpectedChecksum expected;
+    // hash while receiving only when a checksum is known from byte 0; one that first shows up on
+    // a resumed answer is checked by reading the file once at the end
+    private boolean hashing;
     private String validator;
     private long have;
 
@@ -273,7 +277,10 @@ public final class HttpStager implements Stager, AutoCloseable {
         if (expected == null) {
           expected = ExpectedChecksum.fromHeaders(response.headers());
         }
-        try (InputStream in = response.body().byteStream()) {
+        if (have == 0) {
+          hashing = expected != null;
+        }
+        try (BufferedSource in = response.body().source()) {
           copy(in, out);
         }
         if (total >= 0 && have != total) {
@@ -287,20 +294,31 @@ public final class HttpStager implements Stager, AutoCloseable {
       }
     }
 
-    // network reads throw IOException (retried); local writes throw UncheckedIOException (not)
-    private void copy(InputStream in, FileChannel out) throws IOException {
-      byte[] buffer = new byte[BUFFER_BYTES];
-      int n;
-      while ((n = in.read(buffer)) > 0) {
+    // network reads throw IOException (retried); local writes throw UncheckedIOException (not).
+    // A direct buffer: Okio copies into it once and the file channel writes it without a copy.
+    private void copy(BufferedSource in, FileChannel out) throws IOException {
+      boolean end = false;
+      while (!end) {
+        buffer.clear();
+        // Okio hands over at most one 8 KiB segment per read: fill the buffer before writing
+        while (buffer.hasRemaining()) {
+          if (in.read(buffer) < 0) {
+            end = true;
+            break;
+          }
+        }
+        buffer.flip();
+        int n = buffer.remaining();
+        if (hashing) {
+          sha256.update(buffer.duplicate());
+        }
         try {
-          ByteBuffer bb = ByteBuffer.wrap(buffer, 0, n);
-          while (bb.hasRemaining()) {
-            out.write(bb);
+          while (buffer.hasRemaining()) {
+            out.write(buffer);
           }
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
-        sha256.update(buffer, 0, n);
         have += n;
       }
     }
@@ -317,11 +335,11 @@ public final class HttpStager implements Stager, AutoCloseable {
       validator = null;
     }
 
-    private void verify() {
+    private void verify() throws IOException {
       if (expected == null) {
         return;
       }
-      byte[] actual = sha256.digest();
+      byte[] actual = hashing ? sha256.digest() : sha256Of(part);
       if (!MessageDigest.isEqual(actual, expected.sha256())) {
         throw new StagingException(
             Reason.CORRUPT,
@@ -445,6 +463,19 @@ public final class HttpStager implements Stager, AutoCloseable {
       return etag; // If-Range needs a strong validator
     }
     return response.header("Last-Modified");
+  }
+
+  private static byte[] sha256Of(Path file) throws IOException {
+    MessageDigest md = newSha256();
+    ByteBuffer b = ByteBuffer.allocateDirect(BUFFER_BYTES);
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      while (in.read(b) >= 0) {
+        b.flip();
+        md.update(b);
+        b.clear();
+      }
+    }
+    return md.digest();
   }
 
   private static MessageDigest newSha256() {
