@@ -210,6 +210,20 @@ class HttpStagerTest {
   }
 
   @Test
+  void checksAChecksumThatFirstArrivesOnTheResumedAnswerAgainstTheWholeFile() throws Exception {
+    server.then(cutMidBody()).then(header("x-checksum-sha256", sha256Hex(new byte[] {9})));
+
+    assertThatThrownBy(() -> stager.stageIn(server.url("/data.bin"), local.resolve("bad.bin")))
+        .isInstanceOf(StagingException.class)
+        .hasMessageContaining("checksum mismatch")
+        .hasMessageContaining(sha256Hex(data));
+
+    server.then(cutMidBody()).then(header("x-checksum-sha256", sha256Hex(data)));
+    stager.stageIn(server.url("/data.bin"), local.resolve("good.bin"));
+    assertThat(Files.readAllBytes(local.resolve("good.bin"))).isEqualTo(data);
+  }
+
+  @Test
   void sendsUserInfoAsBasicAuthorizationAndNotInTheUrl() throws Exception {
     URI url =
         URI.create(
