@@ -178,7 +178,7 @@ class ClusterIT {
     JsonNode workers;
     while ((workers = get(1, "/v1/workers", admin).get("workers")).size() < 2) {
       assertThat(System.nanoTime())
-          .as("workers on the other gateway: " + workers)
+          .as("workers on the other gateway: " + workers + diagnostics())
           .isLessThan(deadline);
       Thread.sleep(200);
     }

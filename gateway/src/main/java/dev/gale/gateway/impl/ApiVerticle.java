@@ -273,6 +273,9 @@ public final class ApiVerticle extends VerticleBase {
   // ---- worker endpoint ----
 
   private void handleConnect(RoutingContext ctx) {
+    // The token may need a look-up in the scheduler: hold the request so that it is not read to
+    // its end before the upgrade (Vert.x refuses to upgrade a request that has been read).
+    ctx.request().pause();
     withToken(ctx)
         .onSuccess(
             token -> {
