@@ -1,5 +1,6 @@
 package dev.gale.api;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -47,6 +48,10 @@ public record FunctionDefinition(
     JsonNode outputs,
     String resultTo)
     implements Serializable {
+
+  /** The canonical constructor, the one JSON binds to. */
+  @JsonCreator
+  public FunctionDefinition {}
 
   /** A function without {@code outputs} or {@code resultTo}. */
   public FunctionDefinition(
