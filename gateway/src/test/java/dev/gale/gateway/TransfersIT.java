@@ -10,6 +10,7 @@ import dev.gale.api.Role;
 import dev.gale.api.TransferRecord;
 import dev.gale.gateway.testing.GatewayHarness;
 import dev.gale.gateway.testing.Http;
+import dev.gale.gateway.testing.S3Server;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -37,10 +38,17 @@ class TransfersIT {
   private static String alice;
   private static String bob;
   private static ServerSocket stalled;
+  private static S3Server s3;
   private static final List<Socket> held = new ArrayList<>();
 
   @BeforeAll
-  static void start() throws IOException {
+  static void start() throws Exception {
+    s3 = new S3Server();
+    s3.blobStore.createContainer("lab");
+    S3_PROPERTIES[0][1] = s3.endpoint().toString();
+    for (String[] p : S3_PROPERTIES) {
+      System.setProperty(p[0], p[1]);
+    }
     System.setProperty("gale.transfer.file.roots", root.toString());
     // a stalled read is noticed (and a cancel with it) within seconds
     System.setProperty("gale.transfer.http.read-timeout-seconds", "2");
@@ -64,8 +72,12 @@ class TransfersIT {
   }
 
   @AfterAll
-  static void stop() throws IOException {
+  static void stop() throws Exception {
     h.close();
+    s3.close();
+    for (String[] p : S3_PROPERTIES) {
+      System.clearProperty(p[0]);
+    }
     stalled.close();
     for (Socket s : held) {
       s.close();
@@ -73,6 +85,14 @@ class TransfersIT {
     System.clearProperty("gale.transfer.file.roots");
     System.clearProperty("gale.transfer.http.read-timeout-seconds");
   }
+
+  private static final String[][] S3_PROPERTIES = {
+    {"gale.transfer.s3.endpoint", "set in start()"},
+    {"gale.transfer.s3.region", "us-east-1"},
+    {"gale.transfer.s3.path-style", "true"},
+    {"gale.transfer.s3.access-key-id", S3Server.ACCESS_KEY},
+    {"gale.transfer.s3.secret-access-key", S3Server.SECRET_KEY}
+  };
 
   private static String url(Path p) {
     return p.toUri().toString();
@@ -162,6 +182,60 @@ class TransfersIT {
     assertThat(cancelled.get("error").get("code").asText()).isEqualTo("cancelled");
     Http.Reply again = h.http.post("/v1/transfers/" + id + "/cancel", alice, args());
     assertThat(again.status()).as(again.toString()).isEqualTo(409);
+  }
+
+  @Test
+  void aPrefixGoesFromFileToS3AndBack() throws Exception {
+    Files.createDirectories(root.resolve("run7/plots"));
+    Files.writeString(root.resolve("run7/table.csv"), "a,b\n1,2\n");
+    Files.writeString(root.resolve("run7/plots/p.svg"), "<svg/>");
+    Http.Reply up =
+        h.http.post(
+            "/v1/transfers",
+            alice,
+            args(
+                "source",
+                url(root.resolve("run7")),
+                "destination",
+                "s3://lab/runs/7/",
+                "recursive",
+                true));
+    assertThat(up.status()).as(up.toString()).isEqualTo(202);
+    JsonNode done = awaitState(up.json().get("id").asText(), alice, "succeeded");
+    assertThat(done.get("filesDone").asLong()).isEqualTo(2);
+    assertThat(done.get("bytesTotal").asLong()).isEqualTo(14);
+
+    Path back = root.resolve("run7-back");
+    Http.Reply down =
+        h.http.post(
+            "/v1/transfers",
+            alice,
+            args("source", "s3://lab/runs/7", "destination", url(back) + "/", "recursive", true));
+    assertThat(down.status()).as(down.toString()).isEqualTo(202);
+    awaitState(down.json().get("id").asText(), alice, "succeeded");
+    assertThat(Files.readString(back.resolve("table.csv"))).isEqualTo("a,b\n1,2\n");
+    assertThat(Files.readString(back.resolve("plots/p.svg"))).isEqualTo("<svg/>");
+
+    Http.Reply one =
+        h.http.post(
+            "/v1/transfers",
+            alice,
+            args("source", "s3://lab/runs/7/table.csv", "destination", url(root.resolve("t.csv"))));
+    JsonNode single = awaitState(one.json().get("id").asText(), alice, "succeeded");
+    assertThat(single.get("bytesDone").asLong()).isEqualTo(8);
+    assertThat(Files.readString(root.resolve("t.csv"))).isEqualTo("a,b\n1,2\n");
+  }
+
+  @Test
+  void aMissingSourceFailsTheTransferWithStagingFailed() {
+    Http.Reply r =
+        h.http.post(
+            "/v1/transfers",
+            alice,
+            args("source", "s3://lab/nothing/here.bin", "destination", url(root.resolve("n.bin"))));
+    JsonNode failed = awaitState(r.json().get("id").asText(), alice, "failed");
+    assertThat(failed.get("error").get("code").asText()).isEqualTo("staging_failed");
+    assertThat(failed.get("error").get("details").get("reason").asText()).isEqualTo("not_found");
   }
 
   @Test
