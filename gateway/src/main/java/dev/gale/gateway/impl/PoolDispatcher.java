@@ -228,7 +228,10 @@ final class PoolDispatcher {
         ok.add(d);
         kinds.add(f.kind());
         if (!specs.containsKey(f.id())) {
-          specs.put(f.id(), new FunctionSpec(f.id(), f.kind(), f.spec(), f.timeoutSeconds()));
+          specs.put(
+              f.id(),
+              new FunctionSpec(
+                  f.id(), f.kind(), f.spec(), f.timeoutSeconds(), f.outputs(), f.resultTo()));
         }
       }
       if (!unreadable.isEmpty()) {
