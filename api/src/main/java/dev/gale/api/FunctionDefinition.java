@@ -1,5 +1,6 @@
 package dev.gale.api;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,6 +24,11 @@ import java.util.List;
  * @param cache whether identical invocations may reuse a stored result
  * @param isPublic whether other tenants may see and invoke it
  * @param createdAt when it was registered
+ * @param outputs files the function writes and where they go after it succeeds ({@code [{"path",
+ *     "to", "optional"?}]}, destinations templated by args), or null for none
+ * @param resultTo a URL prefix a result larger than the result limit is uploaded below (the task's
+ *     result then becomes a reference to it), or null: such results fail with {@code
+ *     result_too_large}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FunctionDefinition(
@@ -38,8 +44,47 @@ public record FunctionDefinition(
     Integer timeoutSeconds,
     boolean cache,
     @JsonProperty("public") boolean isPublic,
-    Instant createdAt)
+    Instant createdAt,
+    JsonNode outputs,
+    String resultTo)
     implements Serializable {
+
+  /** The canonical constructor, the one JSON binds to. */
+  @JsonCreator
+  public FunctionDefinition {}
+
+  /** A function without {@code outputs} or {@code resultTo}. */
+  public FunctionDefinition(
+      String id,
+      String tenant,
+      String name,
+      String kind,
+      JsonNode spec,
+      String pool,
+      JsonNode resources,
+      int retries,
+      List<String> retryOn,
+      Integer timeoutSeconds,
+      boolean cache,
+      boolean isPublic,
+      Instant createdAt) {
+    this(
+        id,
+        tenant,
+        name,
+        kind,
+        spec,
+        pool,
+        resources,
+        retries,
+        retryOn,
+        timeoutSeconds,
+        cache,
+        isPublic,
+        createdAt,
+        null,
+        null);
+  }
 
   /** True when {@code tenant} may see and invoke this function. */
   public boolean visibleTo(String tenant) {

@@ -1,6 +1,7 @@
 package dev.gale.runtime;
 
 import dev.gale.api.protocol.WorkerProtocol;
+import dev.gale.transfer.TransferSettings;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -33,6 +34,7 @@ public final class NodeAgentOptions {
   private final Duration reconnectMax;
   private final long parentPid;
   private final Duration drainTimeout;
+  private final TransferSettings transfer;
 
   private NodeAgentOptions(Builder b) {
     this.gatewayUrl = b.gatewayUrl;
@@ -49,6 +51,7 @@ public final class NodeAgentOptions {
     this.reconnectMax = b.reconnectMax;
     this.parentPid = b.parentPid;
     this.drainTimeout = b.drainTimeout;
+    this.transfer = b.transfer;
   }
 
   public static Builder builder() {
@@ -72,6 +75,7 @@ public final class NodeAgentOptions {
     b.reconnectMax = reconnectMax;
     b.parentPid = parentPid;
     b.drainTimeout = drainTimeout;
+    b.transfer = transfer;
     return b;
   }
 
@@ -181,6 +185,14 @@ public final class NodeAgentOptions {
     return drainTimeout;
   }
 
+  /**
+   * The {@code gale.transfer.*} settings the agent stages {@code $file} inputs, {@code outputs} and
+   * {@code resultTo} results with.
+   */
+  public TransferSettings transfer() {
+    return transfer;
+  }
+
   @Override
   public String toString() {
     return "NodeAgentOptions{gateway="
@@ -226,8 +238,18 @@ public final class NodeAgentOptions {
     private Duration reconnectMax = Duration.ofSeconds(30);
     private long parentPid;
     private Duration drainTimeout = Duration.ofSeconds(30);
+    private TransferSettings transfer;
 
     private Builder() {}
+
+    /**
+     * The transfer settings for data staging. Default: read from the process environment ({@code
+     * GALE_TRANSFER_*} variables, see {@link TransferSettings#fromEnvironment}).
+     */
+    public Builder transfer(TransferSettings transfer) {
+      this.transfer = transfer;
+      return this;
+    }
 
     /**
      * Required: the gateway's base URL, {@code http://host:port} or {@code https://host:port},
@@ -407,6 +429,9 @@ public final class NodeAgentOptions {
       if (b.node == null || b.node.isBlank()) {
         b.node = hostName();
       }
+      if (b.transfer == null) {
+        b.transfer = TransferSettings.fromEnvironment(System.getenv());
+      }
       if (b.workerId == null || b.workerId.isBlank()) {
         b.workerId = "w-" + UUID.randomUUID();
       }
@@ -429,6 +454,7 @@ public final class NodeAgentOptions {
       b.reconnectMax = reconnectMax;
       b.parentPid = parentPid;
       b.drainTimeout = drainTimeout;
+      b.transfer = transfer;
       return b;
     }
 

@@ -187,9 +187,13 @@ class WorkersIT {
     w.send(new ArtifactRequest(digest));
     w.send(new ArtifactRequest("sha256:" + "0".repeat(64)));
     await().atMost(Duration.ofSeconds(10)).until(() -> w.artifacts.size() == 2);
-    assertThat(w.artifacts.get(0).data()).isEqualTo(jar);
-    assertThat(w.artifacts.get(1).data()).isNull();
-    assertThat(w.artifacts.get(1).error()).contains("unknown artifact");
+    // answers may come in either order (each is read from the scheduler on its own)
+    var byDigest = new java.util.HashMap<String, dev.gale.api.protocol.Artifact>();
+    w.artifacts.forEach(a -> byDigest.put(a.digest(), a));
+    assertThat(byDigest.get(digest).data()).isEqualTo(jar);
+    var unknown = byDigest.get("sha256:" + "0".repeat(64));
+    assertThat(unknown.data()).isNull();
+    assertThat(unknown.error()).contains("unknown artifact");
   }
 
   @Test

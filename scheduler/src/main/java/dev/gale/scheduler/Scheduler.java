@@ -225,6 +225,19 @@ public interface Scheduler extends AutoCloseable {
   /** The status each pool's scaler last published, by pool. */
   Map<String, com.fasterxml.jackson.databind.JsonNode> poolStatuses();
 
+  /**
+   * Stores (creates or replaces) a site-to-site transfer record, kept in the cluster so that every
+   * gateway can answer for it. Not persisted by the durable store: records live as long as the
+   * cluster does.
+   */
+  void putTransfer(dev.gale.api.TransferRecord transfer);
+
+  /** The transfer with this id, of any tenant. */
+  Optional<dev.gale.api.TransferRecord> getTransfer(String id);
+
+  /** The transfers of one tenant (or of every tenant when {@code tenant} is null), oldest first. */
+  List<dev.gale.api.TransferRecord> listTransfers(String tenant);
+
   /** Tasks in the pool's ready queue. */
   long queueDepth(String pool);
 

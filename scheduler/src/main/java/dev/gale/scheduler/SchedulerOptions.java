@@ -18,6 +18,9 @@ import java.util.UUID;
  * @param backupCount synchronous backups of each partition; default 1 (ignored by a lone member)
  * @param workerTtlSeconds how long a worker's registration lives without a refresh (gateways
  *     refresh it on every heartbeat; keep it several heartbeats long); default 30
+ * @param kubernetesServiceDns when set, members find each other through Hazelcast's Kubernetes
+ *     discovery by DNS lookup of this headless service (e.g. {@code
+ *     gale-scheduler.gale.svc.cluster.local}) instead of the {@code members} list; default null
  * @param store where a member persists functions, artifacts, tokens, pools and tasks; default
  *     {@link StoreOptions#none()} (nothing survives a full restart). Ignored by a client.
  */
@@ -29,7 +32,8 @@ public record SchedulerOptions(
     long maxQueuedPerPool,
     int backupCount,
     int workerTtlSeconds,
-    StoreOptions store) {
+    StoreOptions store,
+    String kubernetesServiceDns) {
 
   public SchedulerOptions {
     Objects.requireNonNull(clusterName, "clusterName");
@@ -60,6 +64,7 @@ public record SchedulerOptions(
     private int backupCount = 1;
     private int workerTtlSeconds = 30;
     private StoreOptions store = StoreOptions.none();
+    private String kubernetesServiceDns;
 
     public Builder clusterName(String v) {
       clusterName = v;
@@ -96,6 +101,11 @@ public record SchedulerOptions(
       return this;
     }
 
+    public Builder kubernetesServiceDns(String v) {
+      kubernetesServiceDns = v == null || v.isBlank() ? null : v.trim();
+      return this;
+    }
+
     public Builder store(StoreOptions v) {
       store = v;
       return this;
@@ -110,7 +120,8 @@ public record SchedulerOptions(
           maxQueuedPerPool,
           backupCount,
           workerTtlSeconds,
-          store);
+          store,
+          kubernetesServiceDns);
     }
   }
 }

@@ -214,6 +214,28 @@ class TaskGraphIT {
   }
 
   @Test
+  void aGraphOfAHundredThousandTasksRuns() throws Exception {
+    FunctionDefinition f = fn(0, null, false);
+    String pool = newPool();
+    Task root = scheduler.submit(List.of(task(f, pool, null, "{\"root\":true}"))).get(0);
+    String ref = "{\"up\":{\"$task\":\"" + root.id() + "\"}}";
+    List<String> leaves = new ArrayList<>();
+    for (int b = 0; b < 10; b++) {
+      List<NewTask> batch = new ArrayList<>(10_000);
+      for (int i = 0; i < 10_000; i++) {
+        batch.add(task(f, pool, null, ref));
+      }
+      scheduler.submit(batch).forEach(t -> leaves.add(t.id()));
+    }
+    assertThat(runAll(pool)).isEqualTo(100_001);
+    for (int from = 0; from < leaves.size(); from += 10_000) {
+      assertThat(scheduler.getTasks(leaves.subList(from, from + 10_000)))
+          .allMatch(o -> o.orElseThrow().state() == TaskState.SUCCEEDED)
+          .allMatch(o -> o.orElseThrow().result().json().equals("{\"up\":{\"root\":true}}"));
+    }
+  }
+
+  @Test
   void aTaskReferringToAnAlreadyFinishedTaskRunsAtOnceWithItsResult() throws Exception {
     FunctionDefinition f = fn(0, null, false);
     String pool = newPool();
@@ -353,6 +375,31 @@ class TaskGraphIT {
     assertThat(t.error().code()).isEqualTo("exception");
     assertThat(t.attempts()).isEqualTo(2);
     assertThat(t.attemptErrors()).extracting(ErrorInfo::code).containsExactly("worker_lost");
+  }
+
+  @Test
+  void attemptsAWorkerGaveBackWhileStoppingDoNotUseUpRetries() throws Exception {
+    FunctionDefinition f = fn(0, null, false);
+    String pool = newPool();
+    Task t = scheduler.submit(List.of(task(f, pool, null, "{}"))).get(0);
+    for (String code : List.of("worker_stopped", "worker_draining")) {
+      Dispatch d = scheduler.take(pool, List.of(new WorkerCredit("w1", 1)), 1_000).get(0);
+      scheduler.complete(
+          List.of(
+              new Outcome(
+                  d.taskId(),
+                  d.attempt(),
+                  "w1",
+                  false,
+                  null,
+                  ErrorInfo.of(code, "stopping"),
+                  Instant.now(),
+                  Instant.now())));
+      assertThat(get(t.id()).state()).isEqualTo(TaskState.QUEUED);
+    }
+    runAll(pool);
+    assertThat(get(t.id()).state()).isEqualTo(TaskState.SUCCEEDED);
+    assertThat(get(t.id()).attempts()).isEqualTo(3);
   }
 
   @Test

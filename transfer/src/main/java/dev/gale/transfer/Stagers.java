@@ -86,8 +86,9 @@ public final class Stagers implements AutoCloseable {
   }
 
   /**
-   * The URL without user info, query or fragment, safe for logs and errors. An authority that is
-   * not a host name (such as an S3 bucket with {@code _}) is kept, less any user info.
+   * The URL without user info, query or fragment, safe for logs and errors, and still a valid URL
+   * (the path stays percent-encoded). An authority that is not a host name (such as an S3 bucket
+   * with {@code _}) is kept, less any user info.
    */
   public static String redact(URI url) {
     String host = url.getHost();
@@ -96,7 +97,7 @@ public final class Stagers implements AutoCloseable {
       String authority = url.getRawAuthority();
       host = authority == null ? "" : authority.substring(authority.lastIndexOf('@') + 1);
     }
-    String path = url.getPath() == null ? "" : url.getPath();
+    String path = url.getRawPath() == null ? "" : url.getRawPath();
     return url.getScheme() + "://" + host + port + path;
   }
 }

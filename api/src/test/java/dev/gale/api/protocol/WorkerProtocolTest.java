@@ -26,6 +26,24 @@ class WorkerProtocolTest {
   }
 
   @Test
+  void functionOutputsAndResultToRoundTrip() {
+    var batch =
+        new TaskBatch(
+            List.of(
+                new FunctionSpec(
+                    "fn-2",
+                    "shell",
+                    Json.readTree("{\"command\":[\"true\"]}"),
+                    null,
+                    Json.readTree("[{\"path\":\"out.txt\",\"to\":\"s3://b/{n}.txt\"}]"),
+                    "s3://b/results")),
+            List.of());
+    TaskBatch back = (TaskBatch) WorkerProtocol.decode(WorkerProtocol.encode(batch));
+    assertThat(back).isEqualTo(batch);
+    assertThat(back.functions().get(0).resultTo()).isEqualTo("s3://b/results");
+  }
+
+  @Test
   void resultWithErrorRoundTrips() {
     var r =
         new ResultBatch(

@@ -28,6 +28,25 @@ public enum ConfigKey {
   CLIENT_TOKEN_FILE(
       "gale.client.token-file", Type.PATH, () -> null, "token file; default $GALE_HOME/token"),
 
+  STORE_KIND(
+      "gale.store.kind",
+      Type.STRING,
+      () -> "embedded",
+      "durable store of a scheduler member: embedded, postgresql or none"),
+  STORE_PATH(
+      "gale.store.path",
+      Type.PATH,
+      () -> null,
+      "embedded database directory; default $GALE_HOME/db"),
+  STORE_URL(
+      "gale.store.url", Type.STRING, () -> null, "PostgreSQL JDBC URL (jdbc:postgresql://host/db)"),
+  STORE_USER("gale.store.user", Type.STRING, () -> null, "PostgreSQL user"),
+  STORE_PASSWORD(
+      "gale.store.password",
+      Type.STRING,
+      () -> null,
+      "PostgreSQL password (environment or config file only, never a flag)"),
+
   GATEWAY_HOST("gale.gateway.host", Type.STRING, () -> "127.0.0.1", "address the gateway binds to"),
   GATEWAY_PORT("gale.gateway.port", Type.INT, () -> "8080", "HTTP port of the gateway (0 = any)"),
   GATEWAY_SCHEDULER(
@@ -96,6 +115,11 @@ public enum ConfigKey {
       Type.LONG,
       () -> "1000000",
       "queued tasks per pool before back-pressure"),
+  SCHEDULER_KUBERNETES_SERVICE_DNS(
+      "gale.scheduler.kubernetes-service-dns",
+      Type.STRING,
+      () -> null,
+      "headless service whose DNS names the members (Kubernetes discovery instead of a list)"),
   SCHEDULER_BACKUP_COUNT(
       "gale.scheduler.backup-count", Type.INT, () -> "1", "synchronous backups per partition"),
 

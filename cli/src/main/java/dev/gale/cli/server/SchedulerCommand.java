@@ -64,8 +64,24 @@ public final class SchedulerCommand implements Callable<Integer> {
       description = "synchronous backups (default: ${DEFAULT-VALUE})")
   int backupCount;
 
+  @Setting(ConfigKey.SCHEDULER_KUBERNETES_SERVICE_DNS)
+  @Option(
+      names = "--kubernetes-service-dns",
+      paramLabel = "NAME",
+      description = "find members by DNS lookup of this headless service (on Kubernetes)")
+  String kubernetesServiceDns;
+
+  @picocli.CommandLine.Mixin StoreSettings store;
+
   @Override
   public Integer call() throws Exception {
+    Main main = Main.of(spec);
+    dev.gale.scheduler.store.StoreOptions storeOptions;
+    try {
+      storeOptions = store.toOptions(main.home().toAbsolutePath(), main.config());
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     Signals signals = Signals.install(false);
     Closer closer = new Closer();
     Signals.onExit(closer::close);
@@ -78,6 +94,8 @@ public final class SchedulerCommand implements Callable<Integer> {
                 .members(Roles.nonBlank(members))
                 .maxQueuedPerPool(maxQueued)
                 .backupCount(backupCount)
+                .kubernetesServiceDns(kubernetesServiceDns)
+                .store(storeOptions)
                 .build());
     closer.add("scheduler", scheduler::close);
     spec.commandLine()

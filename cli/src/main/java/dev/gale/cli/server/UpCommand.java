@@ -121,6 +121,8 @@ public final class UpCommand implements Callable<Integer> {
 
   @Mixin GatewayLimits limits;
 
+  @Mixin StoreSettings store;
+
   private final Closer closer = new Closer();
 
   @Override
@@ -137,6 +139,12 @@ public final class UpCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     // created by the token writer (mode 0700 when new)
     Path home = Main.of(spec).home().toAbsolutePath();
+    dev.gale.scheduler.store.StoreOptions storeOptions;
+    try {
+      storeOptions = store.toOptions(home, Main.of(spec).config());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     Signals signals = Signals.install(false);
     Signals.onExit(closer::close);
     try {
@@ -147,6 +155,7 @@ public final class UpCommand implements Callable<Integer> {
                   .bindHost("127.0.0.1")
                   .port(schedulerPort)
                   .members(List.of())
+                  .store(storeOptions)
                   .build());
       closer.add("scheduler", scheduler::close);
       Vertx vertx = Vertx.vertx();

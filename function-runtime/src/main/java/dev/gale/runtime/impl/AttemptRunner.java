@@ -25,9 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one attempt on the calling slot thread: arms its timeout, calls the kind, cleans its work
- * directory, and turns the outcome into a {@link TaskResult} (a failure after cancellation carries
- * the cancellation's code; an oversized result fails with {@code result_too_large}). Thread-safe.
+ * Runs one attempt on the calling slot thread: arms its timeout, stages its {@code $file} inputs
+ * in, calls the kind, stages its {@code outputs} out and offloads a large result to {@code
+ * resultTo} (see {@link AttemptStaging}), cleans its work directory, and turns the outcome into a
+ * {@link TaskResult} (a failure after cancellation carries the cancellation's code; an oversized
+ * result fails with {@code result_too_large}). Thread-safe.
  */
 final class AttemptRunner {
   private static final Logger LOG = LoggerFactory.getLogger(AttemptRunner.class);
@@ -35,12 +37,18 @@ final class AttemptRunner {
   private final Path attemptsDir;
   private final ScheduledExecutorService timer;
   private final Supplier<Limits> limits;
+  private final AttemptStaging staging;
   private final AtomicLong sequence = new AtomicLong();
 
-  AttemptRunner(Path attemptsDir, ScheduledExecutorService timer, Supplier<Limits> limits) {
+  AttemptRunner(
+      Path attemptsDir,
+      ScheduledExecutorService timer,
+      Supplier<Limits> limits,
+      AttemptStaging staging) {
     this.attemptsDir = attemptsDir;
     this.timer = timer;
     this.limits = limits;
+    this.staging = staging;
   }
 
   TaskResult run(Job job) {
@@ -50,16 +58,14 @@ final class AttemptRunner {
     Cancellation cancellation = job.cancellation;
     Limits currentLimits = limits.get();
     Instant startedAt = Instant.now();
+    RawJson args = job.task.args() == null ? RawJson.EMPTY_OBJECT : job.task.args();
+    Path workDir =
+        attemptsDir.resolve(
+            "a" + sequence.incrementAndGet() + "-" + WorkDirs.safeName(job.taskId()));
     Attempt attempt =
         new Attempt(
-            job.taskId(),
-            job.attempt(),
-            job.task.args() == null ? RawJson.EMPTY_OBJECT : job.task.args(),
-            timeout,
-            cancellation,
-            currentLimits,
-            attemptsDir.resolve(
-                "a" + sequence.incrementAndGet() + "-" + WorkDirs.safeName(job.taskId())));
+            job.taskId(), job.attempt(), args, timeout, cancellation, currentLimits, workDir);
+    boolean staged = false;
     ScheduledFuture<?> timeoutFuture =
         timeout == null
             ? null
@@ -72,11 +78,34 @@ final class AttemptRunner {
       if (cancellation.isCancelled()) {
         outcome = AttemptOutcome.failure(cancellation.reason().code(), "not started");
       } else {
-        outcome = function.prepared().run(attempt);
+        var prepared = function.prepared();
+        if (AttemptStaging.hasFileRefs(args)) {
+          staged = true;
+          attempt =
+              new Attempt(
+                  job.taskId(),
+                  job.attempt(),
+                  staging.stageIn(args, workDir, cancellation),
+                  timeout,
+                  cancellation,
+                  currentLimits,
+                  workDir);
+        }
+        outcome = prepared.run(attempt);
         if (outcome == null) {
           outcome =
               AttemptOutcome.failure(
                   ErrorCodes.INTERNAL_ERROR, "kind " + function.spec().kind() + " returned null");
+        }
+        if (outcome.ok() && !cancellation.isCancelled()) {
+          staged |= staging.stageOut(function.spec(), args, workDir, cancellation);
+          outcome =
+              staging.offloadIfLarge(
+                  (AttemptOutcome.Success) outcome,
+                  function.spec().resultTo(),
+                  job.taskId(),
+                  currentLimits.maxResultBytes(),
+                  cancellation);
         }
       }
     } catch (GaleException e) {
@@ -91,8 +120,8 @@ final class AttemptRunner {
         timeoutFuture.cancel(false);
       }
       Thread.interrupted();
-      if (attempt.workDirCreated()) {
-        WorkDirs.deleteTree(attempt.workDirPath());
+      if (attempt.workDirCreated() || staged) {
+        WorkDirs.deleteTree(workDir);
       }
     }
     Instant finishedAt = Instant.now();

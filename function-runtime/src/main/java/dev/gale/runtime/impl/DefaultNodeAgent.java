@@ -6,6 +6,9 @@ import dev.gale.runtime.process.WorkDirs;
 import dev.gale.runtime.spi.FunctionKindRegistry;
 import dev.gale.runtime.spi.KindEnvironment;
 import dev.gale.runtime.spi.Limits;
+import dev.gale.transfer.StagingException;
+import dev.gale.transfer.TransferSettings;
+import dev.gale.transfer.staging.StagingEngine;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -59,6 +62,8 @@ public final class DefaultNodeAgent implements NodeAgent {
   private final AtomicBoolean shutdownStarted = new AtomicBoolean();
 
   private volatile Limits limits = Limits.DEFAULT;
+  private StagingEngine staging;
+  private boolean stagingClosed;
   private volatile boolean draining;
   private volatile boolean finishing;
 
@@ -94,6 +99,7 @@ public final class DefaultNodeAgent implements NodeAgent {
             ABANDON_GRACE,
             outbox,
             () -> limits,
+            new AttemptStaging(this::stagingEngine),
             new FunctionTable(kinds),
             this::onEngineIdle);
     this.connection =
@@ -109,6 +115,39 @@ public final class DefaultNodeAgent implements NodeAgent {
             new ConnectionEvents());
     conn[0] = connection;
     outbox.flusher(connection);
+  }
+
+  /**
+   * The node's one staging engine, built from {@link NodeAgentOptions#transfer()} when a task first
+   * needs it (so an agent that never stages builds no S3 or HTTP clients).
+   *
+   * @throws StagingException when the transfer settings are malformed or the agent is stopping
+   */
+  private synchronized StagingEngine stagingEngine() {
+    if (stagingClosed) {
+      throw new StagingException(
+          StagingException.Reason.CANCELLED, "the worker is stopping", true, null);
+    }
+    if (staging == null) {
+      TransferSettings settings = options.transfer();
+      try {
+        staging = new StagingEngine(settings.stagers(), settings.stagingOptions());
+      } catch (IllegalArgumentException e) {
+        throw new StagingException(
+            StagingException.Reason.INVALID,
+            "the worker's transfer settings are invalid: " + e.getMessage(),
+            false,
+            e);
+      }
+    }
+    return staging;
+  }
+
+  private synchronized void closeStaging() {
+    stagingClosed = true;
+    if (staging != null) {
+      staging.close();
+    }
   }
 
   /** See {@link NodeAgent#start}. */
@@ -266,6 +305,7 @@ public final class DefaultNodeAgent implements NodeAgent {
       Thread.currentThread().interrupt();
     }
     kinds.close();
+    closeStaging();
     try {
       vertx.close().await(5, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -89,6 +89,7 @@ final class GatewayConnection implements ResultOutbox.Flusher {
 
   private volatile boolean connected;
   private volatile boolean closing;
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
 
   /** Whether a gateway ever welcomed this agent: later hellos report what it holds. */
   private volatile boolean everWelcomed;
@@ -228,6 +229,10 @@ final class GatewayConnection implements ResultOutbox.Flusher {
             .setPort(NodeAgentOptions.port(url))
             .setSsl(NodeAgentOptions.isSecure(url))
             .setURI(wsUrl.getRawPath())
+            // a gateway that accepts the connection but never answers the upgrade must not hold
+            // the agent: give up and try again (the next gateway, if there are several)
+            .setConnectTimeout(CONNECT_TIMEOUT.toMillis())
+            .setTimeout(CONNECT_TIMEOUT.toMillis())
             .addHeader("Authorization", "Bearer " + options.token());
     client
         .connect(connectOptions)
@@ -391,7 +396,7 @@ final class GatewayConnection implements ResultOutbox.Flusher {
     heartbeatTimer = vertx.setPeriodic(heartbeatMillis, id -> heartbeat());
     LOG.info(
         "connected to {} as {} (heartbeat {} s, {} unacknowledged results to re-send)",
-        options.webSocketUrl(),
+        NodeAgentOptions.webSocketUrl(urls.get(urlIndex)),
         welcome.workerId(),
         seconds,
         outbox.unackedCount());

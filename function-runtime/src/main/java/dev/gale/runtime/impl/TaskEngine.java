@@ -72,10 +72,11 @@ final class TaskEngine {
       Duration abandonGrace,
       ResultSink sink,
       Supplier<Limits> limits,
+      AttemptStaging staging,
       FunctionTable functions,
       Runnable onIdle) {
     this.slots = slots;
-    this.runner = new AttemptRunner(attemptsDir, timer, limits);
+    this.runner = new AttemptRunner(attemptsDir, timer, limits, staging);
     this.timer = timer;
     this.abandonGrace = abandonGrace;
     this.sink = sink;

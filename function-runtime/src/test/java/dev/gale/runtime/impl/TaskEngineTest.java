@@ -53,6 +53,10 @@ class TaskEngineTest {
             Duration.ofMillis(300),
             (r, urgent) -> results.add(r),
             () -> Limits.DEFAULT,
+            new AttemptStaging(
+                () -> {
+                  throw new IllegalStateException("this test stages no data");
+                }),
             new FunctionTable(kinds),
             () -> {});
     engine.start();

@@ -72,7 +72,20 @@ public final class ApiVerticle extends VerticleBase {
             .setMaxWebSocketMessageSize(GatewayOptions.MAX_WORKER_MESSAGE_BYTES);
     server = vertx.createHttpServer(serverOptions).requestHandler(router);
     long period = Math.max(200, options.heartbeatSeconds() * 1000L / 2);
-    silenceTimer = vertx.setPeriodic(period, id -> core.hub.checkSilent());
+    silenceTimer =
+        vertx.setPeriodic(
+            period,
+            id -> {
+              core.hub.checkSilent();
+              vertx
+                  .executeBlocking(
+                      () -> {
+                        core.transfers.heartbeat();
+                        return null;
+                      },
+                      false)
+                  .onFailure(t -> LOG.debug("transfer heartbeat failed: {}", t.toString()));
+            });
     // Workers of a gateway that died stay RUNNING until their registrations expire; then one
     // gateway of the cluster, the holder of the sweep lease, gives their attempts back (idempotent,
     // fenced by worker and attempt) and releases tasks whose upstream tasks ended unnoticed.
@@ -90,6 +103,7 @@ public final class ApiVerticle extends VerticleBase {
                                     .tryLease(SWEEP_LEASE, options.gatewayId(), leaseTtl)
                                     .isPresent()
                                 ? scheduler.recoverOrphans(grace)
+                                    + core.transfers.failAbandoned(grace)
                                 : 0,
                         false)
                     .onFailure(t -> LOG.debug("orphan sweep failed: {}", t.toString())));
@@ -142,6 +156,7 @@ public final class ApiVerticle extends VerticleBase {
     new FunctionRoutes(core).mount(r);
     new TaskRoutes(core).mount(r);
     new AdminRoutes(core).mount(r);
+    new TransferRoutes(core).mount(r);
     r.route().failureHandler(this::handleFailure);
     r.errorHandler(404, this::handleFailure);
     r.errorHandler(405, this::handleFailure);
@@ -273,6 +288,9 @@ public final class ApiVerticle extends VerticleBase {
   // ---- worker endpoint ----
 
   private void handleConnect(RoutingContext ctx) {
+    // The token may need a look-up in the scheduler: hold the request so that it is not read to
+    // its end before the upgrade (Vert.x refuses to upgrade a request that has been read).
+    ctx.request().pause();
     withToken(ctx)
         .onSuccess(
             token -> {

@@ -9,6 +9,9 @@ import dev.gale.api.FunctionDefinition;
 import dev.gale.api.InvalidRequestException;
 import dev.gale.api.Json;
 import dev.gale.api.RetryOn;
+import dev.gale.transfer.StagingException;
+import dev.gale.transfer.Urls;
+import dev.gale.transfer.staging.OutputSpec;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.List;
@@ -18,8 +21,8 @@ import java.util.regex.Pattern;
 
 /**
  * Validation of {@code POST /v1/functions} bodies: {@code {name, kind, spec, pool?, resources?,
- * retries?, timeoutSeconds?, cache?, public?}}, with one spec schema per kind. Pure: whether a
- * named artifact exists is checked by the caller ({@link #artifactOf}).
+ * retries?, timeoutSeconds?, cache?, public?, outputs?, resultTo?}}, with one spec schema per kind.
+ * Pure: whether a named artifact exists is checked by the caller ({@link #artifactOf}).
  */
 final class FunctionRequests {
   /** The function kinds, in the order error messages list them. */
@@ -184,6 +187,8 @@ final class FunctionRequests {
     Integer timeout = Fields.optionalInt(o, "timeoutSeconds", "", 1, 86_400);
     Boolean cache = Fields.optionalBoolean(o, "cache", "");
     Boolean isPublic = Fields.optionalBoolean(o, "public", "");
+    JsonNode outputs = outputs(o.get("outputs"));
+    String resultTo = resultTo(o);
     return new FunctionDefinition(
         id,
         tenant,
@@ -197,7 +202,48 @@ final class FunctionRequests {
         timeout,
         cache != null && cache,
         isPublic != null && isPublic,
-        now);
+        now,
+        outputs,
+        resultTo);
+  }
+
+  /**
+   * {@code outputs}: absent for none, else an array of {@code {path, to, optional?}} whose paths
+   * stay inside the working directory and whose destinations are URLs ({@link OutputSpec}).
+   */
+  private static JsonNode outputs(JsonNode n) {
+    if (Fields.absent(n)) {
+      return null;
+    }
+    List<OutputSpec> specs;
+    try {
+      specs = OutputSpec.parseAll(n);
+    } catch (InvalidRequestException e) {
+      throw invalid("outputs", e.getMessage());
+    }
+    for (int i = 0; i < specs.size(); i++) {
+      String to = specs.get(i).to();
+      try {
+        Urls.parse(to.replaceAll("\\{[A-Za-z_][A-Za-z0-9_]*\\}", "x"), "outputs[" + i + "].to");
+      } catch (StagingException e) {
+        throw invalid("outputs", e.getMessage());
+      }
+    }
+    return specs.isEmpty() ? null : n.deepCopy();
+  }
+
+  /** {@code resultTo}: absent for none, else a URL prefix with a scheme. */
+  private static String resultTo(ObjectNode o) {
+    String s = Fields.optionalString(o, "resultTo", "");
+    if (s == null) {
+      return null;
+    }
+    try {
+      Urls.parse(s, "resultTo");
+    } catch (StagingException e) {
+      throw invalid("resultTo", e.getMessage());
+    }
+    return s;
   }
 
   /**

@@ -30,6 +30,7 @@ public final class GatewayCore {
   final TerminalFetcher fetcher;
   final WorkerHub hub;
   final LongPolls longPolls;
+  final Transfers transfers;
   private final List<AutoCloseable> listeners = new ArrayList<>();
 
   public GatewayCore(
@@ -49,6 +50,7 @@ public final class GatewayCore {
     this.fetcher = new TerminalFetcher(scheduler, waiters, "gale-terminal-" + options.gatewayId());
     this.hub = new WorkerHub(vertx, scheduler, options, functions, recorder);
     this.longPolls = new LongPolls(vertx, scheduler, waiters);
+    this.transfers = new Transfers(scheduler, options.gatewayId(), Transfers::fromSystem);
   }
 
   /** Starts the threads and subscribes to the scheduler's notifications. Blocks briefly. */
@@ -97,6 +99,7 @@ public final class GatewayCore {
     }
     listeners.clear();
     hub.close();
+    transfers.close();
     recorder.close(5000);
     fetcher.close();
   }

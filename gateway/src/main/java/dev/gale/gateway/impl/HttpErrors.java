@@ -13,6 +13,7 @@ import dev.gale.api.NotFoundException;
 import dev.gale.api.PayloadTooLargeException;
 import dev.gale.api.UnauthorizedException;
 import dev.gale.api.UnavailableException;
+import dev.gale.transfer.StagingException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.handler.HttpException;
 import java.util.LinkedHashMap;
@@ -74,6 +75,9 @@ final class HttpErrors {
    */
   public static HttpError map(Throwable failure, int statusCode, long maxBodyBytes) {
     Throwable f = unwrap(failure);
+    if (f instanceof StagingException st) {
+      return new HttpError(statusOf(st.reason()), st.toErrorInfo(), null, false);
+    }
     if (f instanceof GaleException g) {
       Integer status = statusOf(g.getClass());
       if (status != null) {
@@ -94,6 +98,18 @@ final class HttpErrors {
       return byStatus(statusCode, maxBodyBytes);
     }
     return internal();
+  }
+
+  /** The status of a staging failure, by its reason (a missing object is 404, ...). */
+  static int statusOf(StagingException.Reason reason) {
+    return switch (reason) {
+      case NOT_FOUND -> 404;
+      case DENIED -> 403;
+      case INVALID, UNSUPPORTED -> 400;
+      case TOO_LARGE -> 413;
+      case CANCELLED -> 409;
+      case CORRUPT, FAILED -> 502;
+    };
   }
 
   /** The status of an exception class: its own table entry or its nearest mapped superclass's. */

@@ -51,6 +51,9 @@ final class PoolDispatcher {
   private boolean signalled;
   private volatile boolean running = true;
 
+  /** The workers the latest take was for (dispatcher thread only). */
+  private List<WorkerSession> lastAsked = List.of();
+
   PoolDispatcher(
       String pool,
       Scheduler scheduler,
@@ -143,6 +146,7 @@ final class PoolDispatcher {
           credits.add(new WorkerCredit(s.workerId, (int) o[1]));
           byId.put(s.workerId, s);
         }
+        lastAsked = new ArrayList<>(byId.values());
         List<Dispatch> taken = scheduler.take(pool, credits, TAKE_TIMEOUT_MILLIS);
         if (!taken.isEmpty()) {
           deliver(taken, byId);
@@ -160,6 +164,11 @@ final class PoolDispatcher {
         }
         LOG.warn("dispatch for pool {} failed; retrying in 1 s: {}", pool, e.toString());
         sleepQuietly(1000);
+        // The take may have marked tasks running for these workers before its answer was lost:
+        // have the scheduler give back whatever they were not sent.
+        for (WorkerSession s : lastAsked) {
+          recorder.reconcile(s.workerId, s.unfinishedAttempts());
+        }
       }
     }
   }
@@ -219,7 +228,10 @@ final class PoolDispatcher {
         ok.add(d);
         kinds.add(f.kind());
         if (!specs.containsKey(f.id())) {
-          specs.put(f.id(), new FunctionSpec(f.id(), f.kind(), f.spec(), f.timeoutSeconds()));
+          specs.put(
+              f.id(),
+              new FunctionSpec(
+                  f.id(), f.kind(), f.spec(), f.timeoutSeconds(), f.outputs(), f.resultTo()));
         }
       }
       if (!unreadable.isEmpty()) {

@@ -40,13 +40,15 @@ final class ResultRecorder {
   private static final long SAMPLE_INTERVAL_NANOS = 100_000_000L;
   private static final long[] RETRY_MILLIS = {50, 200, 1000};
 
-  private sealed interface Item permits Results, Lost, Stop {}
+  private sealed interface Item permits Results, Lost, Reconcile, Stop {}
 
   private record Results(WorkerSession session, List<Outcome> outcomes, List<String> kinds)
       implements Item {}
 
   private record Lost(String workerId, Map<String, Integer> running, boolean forget)
       implements Item {}
+
+  private record Reconcile(String workerId, Map<String, Integer> held) implements Item {}
 
   private record Stop() implements Item {}
 
@@ -102,6 +104,16 @@ final class ResultRecorder {
     queue.add(new Lost(workerId, running, forget));
   }
 
+  /**
+   * Queues a check of what the scheduler has running on a worker against what this gateway holds
+   * for it (a snapshot taken now): attempts the scheduler marked running for it that the gateway
+   * never delivered (a dispatch whose answer was lost) are given back. Results queued before this
+   * call are recorded first, so they are not mistaken for lost attempts.
+   */
+  void reconcile(String workerId, Map<String, Integer> held) {
+    queue.add(new Reconcile(workerId, held));
+  }
+
   /** Processes what is queued, then stops the thread; waits up to the timeout. */
   void close(long timeoutMillis) {
     stopping = true;
@@ -149,6 +161,7 @@ final class ResultRecorder {
     Map<String, String> kindByTask = new HashMap<>();
     Map<WorkerSession, List<String>> acks = new IdentityHashMap<>();
     List<Lost> lost = new ArrayList<>();
+    List<Reconcile> reconciles = new ArrayList<>();
     boolean stop = false;
     for (Item item : round) {
       if (item instanceof Results r) {
@@ -165,6 +178,8 @@ final class ResultRecorder {
         }
       } else if (item instanceof Lost l) {
         lost.add(l);
+      } else if (item instanceof Reconcile c) {
+        reconciles.add(c);
       } else {
         stop = true;
       }
@@ -183,6 +198,19 @@ final class ResultRecorder {
       } catch (RuntimeException e) {
         LOG.error(
             "could not report worker {} lost with {} task(s)", l.workerId(), l.running().size(), e);
+      }
+    }
+    for (Reconcile c : reconciles) {
+      try {
+        int n = scheduler.reconcileWorker(c.workerId(), c.held());
+        if (n > 0) {
+          LOG.info(
+              "gave back {} attempt(s) marked running on worker {} but never delivered to it",
+              n,
+              c.workerId());
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("could not reconcile worker {}: {}", c.workerId(), e.toString());
       }
     }
     return stop;

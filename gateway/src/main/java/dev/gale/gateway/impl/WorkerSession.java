@@ -63,6 +63,13 @@ final class WorkerSession {
   }
 
   /** Attempts sent and not reported yet. */
+  /** Task id → attempt of what this worker was sent and has not finished, as of now. */
+  Map<String, Integer> unfinishedAttempts() {
+    Map<String, Integer> out = new HashMap<>(unfinished.size() * 2);
+    unfinished.forEach((id, r) -> out.put(id, r.attempt()));
+    return out;
+  }
+
   int unfinishedCount() {
     return unfinished.size();
   }

@@ -161,4 +161,36 @@ class FunctionRequestsTest {
   void unknownArtifactHasItsOwnCode() {
     assertThat(FunctionRequests.unknownArtifact("sha256:00").code()).isEqualTo("unknown_artifact");
   }
+
+  private static final String SHELL =
+      "{\"name\":\"c\",\"kind\":\"shell\",\"spec\":{\"command\":[\"cat\"]}";
+
+  @Test
+  void outputsAndResultToAreKept() {
+    FunctionDefinition f =
+        parse(
+            SHELL
+                + ",\"outputs\":[{\"path\":\"out.txt\",\"to\":\"s3://b/{name}.txt\",\"optional\":true}],"
+                + "\"resultTo\":\"s3://b/results\"}");
+    assertThat(f.outputs().get(0).get("to").asText()).isEqualTo("s3://b/{name}.txt");
+    assertThat(f.resultTo()).isEqualTo("s3://b/results");
+    assertThat(parse(SHELL + "}").outputs()).isNull();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "\"outputs\":[{\"path\":\"../etc/passwd\",\"to\":\"s3://b/k\"}]|outputs",
+        "\"outputs\":[{\"path\":\"/etc/passwd\",\"to\":\"s3://b/k\"}]|outputs",
+        "\"outputs\":[{\"path\":\"a/../../x\",\"to\":\"s3://b/k\"}]|outputs",
+        "\"outputs\":[{\"path\":\"out\",\"to\":\"not a url\"}]|outputs",
+        "\"outputs\":[{\"path\":\"out\",\"to\":\"s3://b/k\",\"mode\":1}]|outputs",
+        "\"outputs\":{\"path\":\"out\"}|outputs",
+        "\"resultTo\":\"results\"|resultTo",
+        "\"resultTo\":5|resultTo"
+      })
+  void badOutputsAndResultToAreRefused(String member, String field) {
+    rejects(SHELL + "," + member + "}", field);
+  }
 }

@@ -125,4 +125,26 @@ class HttpErrorsTest {
     assertThat(tree.at("/error/code").asText()).isEqualTo("not_found");
     assertThat(tree.at("/error/message").asText()).isEqualTo("no task t1.0");
   }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+    "NOT_FOUND,404",
+    "DENIED,403",
+    "INVALID,400",
+    "UNSUPPORTED,400",
+    "TOO_LARGE,413",
+    "CANCELLED,409",
+    "CORRUPT,502",
+    "FAILED,502"
+  })
+  void stagingFailuresMapByReason(dev.gale.transfer.StagingException.Reason reason, int status) {
+    HttpErrors.HttpError m =
+        HttpErrors.map(
+            new dev.gale.transfer.StagingException(reason, "cannot stage s3://b/k", false, null),
+            -1,
+            1);
+    assertThat(m.status()).isEqualTo(status);
+    assertThat(m.error().code()).isEqualTo("staging_failed");
+    assertThat(m.error().details().get("reason").asText()).isEqualTo(reason.wireName());
+  }
 }

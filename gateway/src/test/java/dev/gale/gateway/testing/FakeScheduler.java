@@ -177,6 +177,27 @@ public final class FakeScheduler implements Scheduler {
     throw notHere();
   }
 
+  private final Map<String, dev.gale.api.TransferRecord> transfers =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  @Override
+  public void putTransfer(dev.gale.api.TransferRecord transfer) {
+    transfers.put(transfer.id(), transfer);
+  }
+
+  @Override
+  public Optional<dev.gale.api.TransferRecord> getTransfer(String id) {
+    return Optional.ofNullable(transfers.get(id));
+  }
+
+  @Override
+  public List<dev.gale.api.TransferRecord> listTransfers(String tenant) {
+    return transfers.values().stream()
+        .filter(t -> tenant == null || t.tenant().equals(tenant))
+        .sorted(java.util.Comparator.comparing(dev.gale.api.TransferRecord::id))
+        .toList();
+  }
+
   @Override
   public Map<String, JsonNode> pools() {
     return Map.of();

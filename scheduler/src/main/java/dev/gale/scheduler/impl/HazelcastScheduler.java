@@ -84,6 +84,7 @@ public final class HazelcastScheduler implements Scheduler {
   private final IMap<String, WorkerInfo> workers;
   private final IMap<String, TaskRecord> tasks;
   private final IMap<String, String> cache;
+  private final IMap<String, String> transfers;
   private final Leases leases;
   private final ITopic<ArrayList<String>> terminalTopic;
   private final ITopic<HashMap<String, String>> cancelTopic;
@@ -103,6 +104,7 @@ public final class HazelcastScheduler implements Scheduler {
     this.workers = hz.getMap("gale.workers");
     this.tasks = hz.getMap(TASKS);
     this.cache = hz.getMap("gale.cache");
+    this.transfers = hz.getMap("gale.transfers");
     this.leases = new Leases(hz.getMap(Leases.MAP));
     this.terminalTopic = hz.getTopic("gale.terminal");
     this.cancelTopic = hz.getTopic("gale.cancel");
@@ -163,8 +165,17 @@ public final class HazelcastScheduler implements Scheduler {
     JoinConfig join = c.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(new ArrayList<>(options.members()));
-    int backups = options.members().isEmpty() ? 0 : options.backupCount();
+    if (options.kubernetesServiceDns() != null) {
+      join.getKubernetesConfig()
+          .setEnabled(true)
+          .setProperty("service-dns", options.kubernetesServiceDns());
+    } else {
+      join.getTcpIpConfig().setEnabled(true).setMembers(new ArrayList<>(options.members()));
+    }
+    int backups =
+        options.members().isEmpty() && options.kubernetesServiceDns() == null
+            ? 0
+            : options.backupCount();
     c.addMapConfig(
         new MapConfig(TASKS).setInMemoryFormat(InMemoryFormat.OBJECT).setBackupCount(backups));
     c.addMapConfig(new MapConfig("gale.*").setBackupCount(backups));
@@ -868,6 +879,31 @@ public final class HazelcastScheduler implements Scheduler {
   @Override
   public void putPool(String name, JsonNode settings) {
     pools.set(name, settings.toString());
+  }
+
+  @Override
+  public void putTransfer(dev.gale.api.TransferRecord transfer) {
+    transfers.set(transfer.id(), Json.write(transfer));
+  }
+
+  @Override
+  public Optional<dev.gale.api.TransferRecord> getTransfer(String id) {
+    String json = transfers.get(id);
+    return json == null
+        ? Optional.empty()
+        : Optional.of(Json.read(json, dev.gale.api.TransferRecord.class));
+  }
+
+  @Override
+  public List<dev.gale.api.TransferRecord> listTransfers(String tenant) {
+    return transfers.values().stream()
+        .map(j -> Json.read(j, dev.gale.api.TransferRecord.class))
+        .filter(t -> tenant == null || t.tenant().equals(tenant))
+        .sorted(
+            java.util.Comparator.comparing(
+                    (dev.gale.api.TransferRecord t) -> t.job().path("createdAt").asText())
+                .thenComparing(dev.gale.api.TransferRecord::id))
+        .toList();
   }
 
   @Override

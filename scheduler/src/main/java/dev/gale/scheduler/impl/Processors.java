@@ -34,9 +34,21 @@ final class Processors {
    * function retries on ({@link RetryOn}). Cancellation never retries.
    */
   static boolean mayRetry(TaskRecord r, ErrorInfo error) {
-    return r.attempts <= r.maxRetries
-        && RetryOn.retries(r.retryMask, error == null ? RetryOn.EXCEPTION : error.code());
+    String code = error == null ? RetryOn.EXCEPTION : error.code();
+    if (STOPPED.contains(code)) {
+      // a worker that stops cleanly hands its tasks back: not the task's fault, so it does not
+      // use up the function's retries (bounded, in case workers keep stopping under it)
+      return r.attempts <= r.maxRetries + STOPPED_GRACE;
+    }
+    return r.attempts <= r.maxRetries && RetryOn.retries(r.retryMask, code);
   }
+
+  /** Codes of attempts a worker gave back because it was stopping, not because they failed. */
+  static final java.util.Set<String> STOPPED =
+      java.util.Set.of("worker_stopped", "worker_draining");
+
+  /** Attempts beyond the function's retries that clean worker stops may use. */
+  static final int STOPPED_GRACE = 3;
 
   /** Ends the current attempt with a failure: back to the queue if retries remain, else failed. */
   static Step fail(TaskRecord r, ErrorInfo error, long now) {

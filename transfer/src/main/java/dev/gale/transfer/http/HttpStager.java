@@ -1,10 +1,12 @@
 package dev.gale.transfer.http;
 
 import dev.gale.transfer.StagingException;
+import dev.gale.transfer.StagingException.Reason;
+import dev.gale.transfer.spi.ObjectInfo;
 import dev.gale.transfer.spi.Stager;
 import dev.gale.transfer.spi.StagingFiles;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -27,6 +29,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okio.BufferedSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +56,7 @@ public final class HttpStager implements Stager, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpStager.class);
   private static final MediaType OCTET_STREAM = MediaType.get("application/octet-stream");
   private static final Set<Integer> RETRYABLE_STATUS = Set.of(408, 429, 500, 502, 503, 504);
-  private static final int BUFFER_BYTES = 64 * 1024;
+  private static final int BUFFER_BYTES = 256 * 1024;
 
   /** Waits between attempts; replaced in tests so that nothing sleeps for real. */
   interface Sleeper {
@@ -121,7 +124,7 @@ public final class HttpStager implements Stager, AutoCloseable {
     Attempts attempts = new Attempts("PUT", to);
     while (true) {
       Request request = request(to).put(RequestBody.create(source.toFile(), OCTET_STREAM)).build();
-      try (Response response = client.newCall(request).execute()) {
+      try (Response response = OkHttpCalls.execute(client.newCall(request))) {
         if (response.isSuccessful()) {
           return size;
         }
@@ -130,6 +133,55 @@ public final class HttpStager implements Stager, AutoCloseable {
         attempts.failedWith(e);
       }
     }
+  }
+
+  /**
+   * A HEAD request: size from {@code Content-Length}; version from the URL's {@code #sha256=}
+   * fragment, else the ETag, else {@code Last-Modified}. A server that refuses HEAD (405, 501)
+   * gives an unknown size and version rather than an error.
+   */
+  @Override
+  public ObjectInfo stat(URI url) {
+    HttpTarget target = HttpTarget.of(url);
+    Attempts attempts = new Attempts("HEAD", target);
+    while (true) {
+      Request request = request(target).head().header("Accept-Encoding", "identity").build();
+      try (Response response = OkHttpCalls.execute(client.newCall(request))) {
+        if (response.isSuccessful()) {
+          return new ObjectInfo(contentLength(response), versionOf(target, response));
+        }
+        if (response.code() == 405 || response.code() == 501) {
+          return new ObjectInfo(-1, target.expected() == null ? null : versionOf(target, response));
+        }
+        attempts.failedWith(response);
+      } catch (IOException e) {
+        attempts.failedWith(e);
+      }
+    }
+  }
+
+  private static long contentLength(Response response) {
+    String value = response.header("Content-Length");
+    if (value == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static String versionOf(HttpTarget target, Response response) {
+    if (target.expected() != null) {
+      return "sha256:" + target.expected().hex();
+    }
+    String etag = response.header("ETag");
+    if (etag != null) {
+      return "etag:" + etag;
+    }
+    String modified = response.header("Last-Modified");
+    return modified == null ? null : "modified:" + modified + "/" + contentLength(response);
   }
 
   /** Releases OkHttp's threads and pooled connections; calls in flight are cancelled. */
@@ -155,7 +207,11 @@ public final class HttpStager implements Stager, AutoCloseable {
     private final Path part;
     private final Attempts attempts;
     private final MessageDigest sha256 = newSha256();
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
     private ExpectedChecksum expected;
+    // hash while receiving only when a checksum is known from byte 0; one that first shows up on
+    // a resumed answer is checked by reading the file once at the end
+    private boolean hashing;
     private String validator;
     private long have;
 
@@ -185,7 +241,7 @@ public final class HttpStager implements Stager, AutoCloseable {
           b.header("If-Range", validator);
         }
       }
-      try (Response response = client.newCall(b.build()).execute()) {
+      try (Response response = OkHttpCalls.execute(client.newCall(b.build()))) {
         int code = response.code();
         long total;
         if (code == 206) {
@@ -221,7 +277,10 @@ public final class HttpStager implements Stager, AutoCloseable {
         if (expected == null) {
           expected = ExpectedChecksum.fromHeaders(response.headers());
         }
-        try (InputStream in = response.body().byteStream()) {
+        if (have == 0) {
+          hashing = expected != null;
+        }
+        try (BufferedSource in = response.body().source()) {
           copy(in, out);
         }
         if (total >= 0 && have != total) {
@@ -235,20 +294,31 @@ public final class HttpStager implements Stager, AutoCloseable {
       }
     }
 
-    // network reads throw IOException (retried); local writes throw UncheckedIOException (not)
-    private void copy(InputStream in, FileChannel out) throws IOException {
-      byte[] buffer = new byte[BUFFER_BYTES];
-      int n;
-      while ((n = in.read(buffer)) > 0) {
+    // network reads throw IOException (retried); local writes throw UncheckedIOException (not).
+    // A direct buffer: Okio copies into it once and the file channel writes it without a copy.
+    private void copy(BufferedSource in, FileChannel out) throws IOException {
+      boolean end = false;
+      while (!end) {
+        buffer.clear();
+        // Okio hands over at most one 8 KiB segment per read: fill the buffer before writing
+        while (buffer.hasRemaining()) {
+          if (in.read(buffer) < 0) {
+            end = true;
+            break;
+          }
+        }
+        buffer.flip();
+        int n = buffer.remaining();
+        if (hashing) {
+          sha256.update(buffer.duplicate());
+        }
         try {
-          ByteBuffer bb = ByteBuffer.wrap(buffer, 0, n);
-          while (bb.hasRemaining()) {
-            out.write(bb);
+          while (buffer.hasRemaining()) {
+            out.write(buffer);
           }
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
-        sha256.update(buffer, 0, n);
         have += n;
       }
     }
@@ -265,13 +335,14 @@ public final class HttpStager implements Stager, AutoCloseable {
       validator = null;
     }
 
-    private void verify() {
+    private void verify() throws IOException {
       if (expected == null) {
         return;
       }
-      byte[] actual = sha256.digest();
+      byte[] actual = hashing ? sha256.digest() : sha256Of(part);
       if (!MessageDigest.isEqual(actual, expected.sha256())) {
         throw new StagingException(
+            Reason.CORRUPT,
             "checksum mismatch for "
                 + source
                 + ": expected sha256 "
@@ -301,12 +372,27 @@ public final class HttpStager implements Stager, AutoCloseable {
       int code = response.code();
       String status = code + (response.message().isEmpty() ? "" : " " + response.message());
       if (!RETRYABLE_STATUS.contains(code)) {
-        throw new StagingException(method + " " + target + " answered " + status, false, null);
+        Reason reason =
+            switch (code) {
+              case 404, 410 -> Reason.NOT_FOUND;
+              case 401, 403 -> Reason.DENIED;
+              default -> Reason.FAILED;
+            };
+        throw new StagingException(
+            reason, method + " " + target + " answered " + status, false, null);
       }
       failedWith("answer " + status, retryAfter(response.header("Retry-After")));
     }
 
     void failedWith(IOException e) {
+      // Okio reports an interrupted thread as InterruptedIOException("interrupted") and clears
+      // the flag; a timeout is a SocketTimeoutException or "timeout", which is worth a retry
+      if (Thread.currentThread().isInterrupted()
+          || (e instanceof InterruptedIOException && "interrupted".equals(e.getMessage()))) {
+        Thread.currentThread().interrupt();
+        throw new StagingException(
+            Reason.CANCELLED, method + " " + target + " was interrupted", true, e);
+      }
       failedWith(e.toString(), null);
     }
 
@@ -331,7 +417,8 @@ public final class HttpStager implements Stager, AutoCloseable {
         sleeper.sleep(wait);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new StagingException(method + " " + target + " interrupted", true, e);
+        throw new StagingException(
+            Reason.CANCELLED, method + " " + target + " was interrupted", true, e);
       }
     }
 
@@ -376,6 +463,19 @@ public final class HttpStager implements Stager, AutoCloseable {
       return etag; // If-Range needs a strong validator
     }
     return response.header("Last-Modified");
+  }
+
+  private static byte[] sha256Of(Path file) throws IOException {
+    MessageDigest md = newSha256();
+    ByteBuffer b = ByteBuffer.allocateDirect(BUFFER_BYTES);
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      while (in.read(b) >= 0) {
+        b.flip();
+        md.update(b);
+        b.clear();
+      }
+    }
+    return md.digest();
   }
 
   private static MessageDigest newSha256() {

@@ -21,8 +21,26 @@ record S3Location(String bucket, String key) {
    * @throws StagingException when it is not {@code s3://bucket/key} with a non-empty key
    */
   static S3Location of(URI url) {
+    S3Location l = prefixOf(url);
+    if (l.key().isEmpty()) {
+      throw new StagingException(
+          StagingException.Reason.INVALID,
+          "an s3 URL needs a bucket and a key (s3://bucket/key): " + Stagers.redact(url),
+          false,
+          null);
+    }
+    return l;
+  }
+
+  /**
+   * Parses a URL whose key may be empty (a whole bucket), as a listing takes it.
+   *
+   * @throws StagingException when it is not {@code s3://bucket[/prefix]}
+   */
+  static S3Location prefixOf(URI url) {
     if (url.getScheme() == null || !url.getScheme().equalsIgnoreCase("s3")) {
-      throw new StagingException("not an s3 URL: " + Stagers.redact(url), false, null);
+      throw new StagingException(
+          StagingException.Reason.INVALID, "not an s3 URL: " + Stagers.redact(url), false, null);
     }
     String bucket = url.getHost();
     if (bucket == null && url.getRawAuthority() != null) {
@@ -32,9 +50,10 @@ record S3Location(String bucket, String key) {
     }
     String path = url.getPath() == null ? "" : url.getPath();
     String key = path.startsWith("/") ? path.substring(1) : path;
-    if (bucket == null || bucket.isEmpty() || key.isEmpty()) {
+    if (bucket == null || bucket.isEmpty()) {
       throw new StagingException(
-          "an s3 URL needs a bucket and a key (s3://bucket/key): " + Stagers.redact(url),
+          StagingException.Reason.INVALID,
+          "an s3 URL needs a bucket (s3://bucket/key): " + Stagers.redact(url),
           false,
           null);
     }

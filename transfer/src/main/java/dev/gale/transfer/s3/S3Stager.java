@@ -1,6 +1,10 @@
 package dev.gale.transfer.s3;
 
 import dev.gale.transfer.StagingException;
+import dev.gale.transfer.StagingException.Reason;
+import dev.gale.transfer.Urls;
+import dev.gale.transfer.spi.ListedObject;
+import dev.gale.transfer.spi.ObjectInfo;
 import dev.gale.transfer.spi.Stager;
 import dev.gale.transfer.spi.StagingFiles;
 import java.io.IOException;
@@ -9,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -29,7 +34,9 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * {@code s3://bucket/key} URLs over the AWS SDK for Java v2 (async clients on Netty).
@@ -118,6 +125,62 @@ public final class S3Stager implements Stager, AutoCloseable {
     return size;
   }
 
+  /** A HEAD request: the object's size and its ETag as the version. */
+  @Override
+  public ObjectInfo stat(URI url) {
+    S3Location at = S3Location.of(url);
+    HeadObjectResponse head =
+        await(clients().plain().headObject(b -> b.bucket(at.bucket()).key(at.key())), "read", at);
+    return new ObjectInfo(head.contentLength(), head.eTag());
+  }
+
+  @Override
+  public boolean supportsListing() {
+    return true;
+  }
+
+  /**
+   * ListObjectsV2 below the prefix, page by page. The prefix ends at a {@code /} boundary: {@code
+   * s3://b/data} lists the keys that start with {@code data/}. Keys ending in {@code /} (folder
+   * markers) are left out; a prefix with no keys gives an empty list.
+   */
+  @Override
+  public List<ListedObject> list(URI prefix) {
+    S3Location at = S3Location.prefixOf(prefix);
+    String keyPrefix = at.key().isEmpty() || at.key().endsWith("/") ? at.key() : at.key() + "/";
+    URI base = URI.create("s3://" + at.bucket() + "/");
+    S3Clients c = clients();
+    List<ListedObject> found = new ArrayList<>();
+    String token = null;
+    do {
+      String continuation = token;
+      ListObjectsV2Response page =
+          await(
+              c.plain()
+                  .listObjectsV2(
+                      b ->
+                          b.bucket(at.bucket())
+                              .prefix(keyPrefix.isEmpty() ? null : keyPrefix)
+                              .continuationToken(continuation)),
+              "list",
+              at);
+      for (S3Object o : page.contents()) {
+        if (o.key().endsWith("/") || o.key().length() <= keyPrefix.length()) {
+          continue;
+        }
+        String rel = o.key().substring(keyPrefix.length());
+        try {
+          found.add(new ListedObject(rel, Urls.child(base, o.key()), o.size()));
+        } catch (StagingException e) {
+          log.warn("{}: skipping key {} that cannot be a relative path", at, o.key());
+        }
+      }
+      token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+    } while (token != null);
+    found.sort(Comparator.comparing(ListedObject::relativePath));
+    return found;
+  }
+
   /** Closes the SDK clients and their HTTP client; later calls fail. Idempotent. */
   @Override
   public void close() {
@@ -187,7 +250,7 @@ public final class S3Stager implements Stager, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       inFlight.forEach(f -> f.cancel(true));
-      throw new StagingException("reading " + from + " was interrupted", true, e);
+      throw new StagingException(Reason.CANCELLED, "reading " + from + " was interrupted", true, e);
     } catch (ExecutionException e) {
       failure.compareAndSet(null, e.getCause());
     }
@@ -209,7 +272,8 @@ public final class S3Stager implements Stager, AutoCloseable {
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();
-      throw new StagingException(verb + " " + where + " was interrupted", true, e);
+      throw new StagingException(
+          Reason.CANCELLED, verb + " " + where + " was interrupted", true, e);
     } catch (ExecutionException | CancellationException e) {
       throw failed(verb, where, e.getCause() == null ? e : e.getCause());
     }
@@ -232,7 +296,14 @@ public final class S3Stager implements Stager, AutoCloseable {
       String what = status == 404 ? "not found" : "refused";
       String detail = code == null || code.isBlank() ? "" : " " + code;
       boolean retryable = status >= 500 || status == 429 || status == 408 || status == 412;
-      return new StagingException(prefix + what + detail + " (HTTP " + status + ")", retryable, e);
+      Reason reason =
+          switch (status) {
+            case 404 -> Reason.NOT_FOUND;
+            case 401, 403 -> Reason.DENIED;
+            default -> Reason.FAILED;
+          };
+      return new StagingException(
+          reason, prefix + what + detail + " (HTTP " + status + ")", retryable, e);
     }
     if (e instanceof SdkClientException) {
       return new StagingException(prefix + e.getMessage(), true, e);

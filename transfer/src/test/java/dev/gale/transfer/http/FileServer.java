@@ -27,19 +27,19 @@ import okio.ByteString;
  * #ignoreRanges}), and scripted faults change the next answers: a cut connection, a stall, an error
  * status, an extra header.
  */
-final class FileServer implements AutoCloseable {
+public final class FileServer implements AutoCloseable {
   /** Changes the answer the store would give; applied to the next request that arrives. */
-  interface Fault {
+  public interface Fault {
     MockResponse apply(RecordedRequest request, MockResponse normal);
   }
 
-  final Map<String, byte[]> files = new ConcurrentHashMap<>();
-  final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+  public final Map<String, byte[]> files = new ConcurrentHashMap<>();
+  public final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private final Queue<Fault> faults = new ConcurrentLinkedQueue<>();
   private final MockWebServer server = new MockWebServer();
-  volatile boolean ignoreRanges;
+  public volatile boolean ignoreRanges;
 
-  FileServer() throws IOException {
+  public FileServer() throws IOException {
     server.setDispatcher(
         new Dispatcher() {
           @Override
@@ -54,18 +54,18 @@ final class FileServer implements AutoCloseable {
   }
 
   /** The URL of a path on this server. */
-  URI url(String path) {
+  public URI url(String path) {
     return URI.create("http://127.0.0.1:" + server.getPort() + path);
   }
 
   /** Applies {@code fault} to the next request, after those already scripted. */
-  FileServer then(Fault fault) {
+  public FileServer then(Fault fault) {
     faults.add(fault);
     return this;
   }
 
   /** The connection is closed halfway through the body. */
-  static Fault cutMidBody() {
+  public static Fault cutMidBody() {
     return (request, normal) ->
         normal
             .newBuilder()
@@ -74,13 +74,13 @@ final class FileServer implements AutoCloseable {
   }
 
   /** The server stops sending halfway through the body and never closes. */
-  static Fault stallMidBody() {
+  public static Fault stallMidBody() {
     return (request, normal) ->
         normal.newBuilder().onResponseBody(SocketEffect.Stall.INSTANCE).build();
   }
 
   /** An error answer instead of the normal one, with optional header name/value pairs. */
-  static Fault status(int code, String... headers) {
+  public static Fault status(int code, String... headers) {
     return (request, normal) -> {
       MockResponse.Builder b = new MockResponse.Builder().code(code).body("try later");
       for (int i = 0; i + 1 < headers.length; i += 2) {
@@ -91,15 +91,15 @@ final class FileServer implements AutoCloseable {
   }
 
   /** The normal answer with one header changed. */
-  static Fault header(String name, String value) {
+  public static Fault header(String name, String value) {
     return modify(b -> b.setHeader(name, value));
   }
 
-  static Fault modify(UnaryOperator<MockResponse.Builder> change) {
+  public static Fault modify(UnaryOperator<MockResponse.Builder> change) {
     return (request, normal) -> change.apply(normal.newBuilder()).build();
   }
 
-  List<RecordedRequest> requests(String method) {
+  public List<RecordedRequest> requests(String method) {
     return requests.stream().filter(r -> r.getMethod().equals(method)).toList();
   }
 
@@ -110,6 +110,17 @@ final class FileServer implements AutoCloseable {
         ByteString body = request.getBody();
         files.put(path, body == null ? new byte[0] : body.toByteArray());
         return new MockResponse.Builder().code(201).build();
+      }
+      case "HEAD" -> {
+        byte[] data = files.get(path);
+        if (data == null) {
+          return new MockResponse.Builder().code(404).build();
+        }
+        return new MockResponse.Builder()
+            .code(200)
+            .setHeader("ETag", "\"" + sha256Hex(data) + "\"")
+            .setHeader("Content-Length", Long.toString(data.length))
+            .build();
       }
       case "GET" -> {
         byte[] data = files.get(path);
@@ -140,7 +151,7 @@ final class FileServer implements AutoCloseable {
     }
   }
 
-  static String sha256Hex(byte[] data) {
+  public static String sha256Hex(byte[] data) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     } catch (NoSuchAlgorithmException e) {

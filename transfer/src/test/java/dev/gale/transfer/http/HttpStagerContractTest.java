@@ -33,6 +33,11 @@ class HttpStagerContractTest extends StagerContract {
   }
 
   @Override
+  protected boolean listable() {
+    return false;
+  }
+
+  @Override
   protected URI freshUrl(String name) {
     return server.url("/files/" + unique(name));
   }

@@ -210,6 +210,20 @@ class HttpStagerTest {
   }
 
   @Test
+  void checksAChecksumThatFirstArrivesOnTheResumedAnswerAgainstTheWholeFile() throws Exception {
+    server.then(cutMidBody()).then(header("x-checksum-sha256", sha256Hex(new byte[] {9})));
+
+    assertThatThrownBy(() -> stager.stageIn(server.url("/data.bin"), local.resolve("bad.bin")))
+        .isInstanceOf(StagingException.class)
+        .hasMessageContaining("checksum mismatch")
+        .hasMessageContaining(sha256Hex(data));
+
+    server.then(cutMidBody()).then(header("x-checksum-sha256", sha256Hex(data)));
+    stager.stageIn(server.url("/data.bin"), local.resolve("good.bin"));
+    assertThat(Files.readAllBytes(local.resolve("good.bin"))).isEqualTo(data);
+  }
+
+  @Test
   void sendsUserInfoAsBasicAuthorizationAndNotInTheUrl() throws Exception {
     URI url =
         URI.create(
@@ -239,6 +253,92 @@ class HttpStagerTest {
     assertThatThrownBy(() -> stager.stageIn(URI.create("ftp://h/x"), local.resolve("x")))
         .isInstanceOf(StagingException.class)
         .hasMessageContaining("not an http(s) URL");
+  }
+
+  @Test
+  void statIsUnknownWhenTheServerRefusesHead() {
+    server.then(status(405));
+
+    var info = stager.stat(server.url("/data.bin"));
+
+    assertThat(info.size()).isEqualTo(-1);
+    assertThat(info.version()).isNull();
+  }
+
+  @Test
+  void statTakesTheVersionFromAChecksumFragment() {
+    URI url = URI.create(server.url("/data.bin") + "#sha256=" + sha256Hex(data));
+
+    var info = stager.stat(url);
+
+    assertThat(info.size()).isEqualTo(data.length);
+    assertThat(info.version()).isEqualTo("sha256:" + sha256Hex(data));
+  }
+
+  @Test
+  void anInterruptedThreadFailsAsCancelledInsteadOfRetrying() throws Exception {
+    stager.close();
+    // a blocked socket read notices the interrupt at the latest when the read times out
+    stager = stager(HttpStagerOptions.builder().readTimeout(Duration.ofSeconds(2)));
+    server.then(stallMidBody());
+    Path target = local.resolve("data.bin");
+    var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                stager.stageIn(server.url("/data.bin"), target);
+              } catch (Throwable e) {
+                failure.set(e);
+              }
+            });
+    t.start();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> !server.requests("GET").isEmpty());
+    t.interrupt();
+    t.join(40_000);
+
+    assertThat(t.isAlive()).isFalse();
+    assertThat(failure.get())
+        .isInstanceOf(StagingException.class)
+        .hasMessageContaining("interrupted")
+        .satisfies(
+            e ->
+                assertThat(((StagingException) e).reason())
+                    .isEqualTo(StagingException.Reason.CANCELLED));
+    assertThat(target).doesNotExist();
+  }
+
+  @Test
+  void anInterruptWhileConnectingFailsAsCancelledNotWithAnUndeclaredException() {
+    // OkHttp 5 throws an undeclared InterruptedException from execute() while connecting
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> stager.stat(server.url("/data.bin")))
+          .isInstanceOf(StagingException.class)
+          .satisfies(
+              e ->
+                  assertThat(((StagingException) e).reason())
+                      .isEqualTo(StagingException.Reason.CANCELLED));
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(waits).isEmpty();
+  }
+
+  @Test
+  void failsRetryablyWhenNothingListensAfterItsRetries() throws Exception {
+    URI dead = server.url("/data.bin");
+    server.close();
+
+    assertThatThrownBy(() -> stager.stageIn(dead, local.resolve("x")))
+        .isInstanceOf(StagingException.class)
+        .hasMessageContaining("failed after 6 attempts")
+        .hasMessageContaining(dead.toString())
+        .satisfies(e -> assertThat(((StagingException) e).isRetryable()).isTrue());
+    assertThat(waits).hasSize(5);
   }
 
   @Test

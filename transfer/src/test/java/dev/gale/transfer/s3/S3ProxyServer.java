@@ -10,14 +10,14 @@ import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
  * S3Proxy in this JVM on 127.0.0.1 with a free port and an in-memory blob store, with the settings
  * TESTBEDS.md says the AWS SDK needs (unknown headers ignored, so that multipart uploads work).
  */
-final class S3ProxyServer implements AutoCloseable {
-  static final String ACCESS_KEY = "gale-access";
-  static final String SECRET_KEY = "gale-secret-key";
+public final class S3ProxyServer implements AutoCloseable {
+  public static final String ACCESS_KEY = "gale-access";
+  public static final String SECRET_KEY = "gale-secret-key";
 
-  final BlobStore blobStore = new TransientNio2BlobStore();
+  public final BlobStore blobStore = new TransientNio2BlobStore();
   private final S3Proxy proxy;
 
-  S3ProxyServer() throws Exception {
+  public S3ProxyServer() throws Exception {
     proxy =
         S3Proxy.builder()
             .blobStore(blobStore)
@@ -31,12 +31,12 @@ final class S3ProxyServer implements AutoCloseable {
     }
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + proxy.getPort());
   }
 
   /** Options for a stager that talks to this server. */
-  S3StagerOptions.Builder options() {
+  public S3StagerOptions.Builder options() {
     return S3StagerOptions.builder()
         .endpoint(endpoint())
         .region("us-east-1")

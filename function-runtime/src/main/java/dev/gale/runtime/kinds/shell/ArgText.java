@@ -15,13 +15,13 @@ import java.util.Set;
  * booleans and {@code null} as their JSON text exactly as sent (so {@code 1.50} stays {@code
  * 1.50}), objects and arrays as compact JSON.
  */
-final class ArgText {
+public final class ArgText {
   private static final JsonFactory FACTORY = Json.mapper().getFactory();
 
   private ArgText() {}
 
   /** Thrown when the args are not a JSON object. */
-  static final class NotAnObjectException extends Exception {
+  public static final class NotAnObjectException extends Exception {
     NotAnObjectException(String message) {
       super(message, null, false, false);
     }
@@ -32,7 +32,8 @@ final class ArgText {
    *
    * @throws NotAnObjectException when {@code args} is not a JSON object
    */
-  static Map<String, String> of(RawJson args, Set<String> wanted) throws NotAnObjectException {
+  public static Map<String, String> of(RawJson args, Set<String> wanted)
+      throws NotAnObjectException {
     Map<String, String> values = new HashMap<>();
     try (JsonParser p = FACTORY.createParser(args.json())) {
       JsonToken first = p.nextToken();
