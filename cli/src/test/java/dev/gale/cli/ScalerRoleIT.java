@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,11 +64,6 @@ class ScalerRoleIT {
   }
 
   @Test
-  @Disabled(
-      "needs the gateway to pause a worker's upgrade request while it verifies the token"
-          + " asynchronously (ApiVerticle.handleConnect: ctx.request().pause() first); without it a"
-          + " worker whose token this gateway has not cached yet (every token a separate scaler"
-          + " mints) hangs in its WebSocket handshake: 'Request has already been read'")
   void createsItsPoolsRunsTheirBlocksAndHandsThemToTheNextScalerOnSigterm() throws Exception {
     String cluster = "gale-it-" + UUID.randomUUID();
     String member = "127.0.0.1:" + RoleProcess.freePort();
