@@ -134,6 +134,18 @@ class PoolsIT {
     assertThat(one.at("/scaler/metrics/blocks/RUNNING").asInt()).isEqualTo(1);
     assertThat(one.path("scaler").has("spec")).isFalse();
 
+    // and in the metrics of every gateway (refreshed at most once a second)
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(h.http.get("/metrics", null).body())
+                    .contains("gale_pool_blocks{pool=\"" + name + "\",state=\"RUNNING\"} 1.0")
+                    .contains("gale_pool_blocks{pool=\"" + name + "\",state=\"PENDING\"} 0.0")
+                    .contains("gale_pool_healthy{pool=\"" + name + "\"} 1.0")
+                    .contains("gale_pool_decisions_total{case=\"1b\",pool=\"" + name + "\"} 1.0")
+                    .contains("gale_pool_submit_failures_total{pool=\"" + name + "\"} 0.0"));
+
     JsonNode listed = null;
     for (JsonNode p : h.http.get("/v1/pools", user).json().get("pools")) {
       if (p.get("name").asText().equals(name)) {

@@ -1,16 +1,20 @@
 package dev.gale.gateway.impl;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.gale.api.TaskState;
 import dev.gale.api.WorkerInfo;
 import dev.gale.scheduler.Scheduler;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +34,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code gale_task_latency_seconds}: created → finished, observed for finished tasks this
  *       gateway reads anyway (waited-for ones) plus a sample of the others;
  *   <li>{@code gale_task_run_time_seconds{kind}}: an attempt's run time as its worker reports it;
- *   <li>{@code gale_http_requests_total{method,status}}: HTTP requests answered.
+ *   <li>{@code gale_http_requests_total{method,status}}: HTTP requests answered;
+ *   <li>{@code gale_pool_blocks{pool,state}}, {@code gale_pool_healthy{pool}} (1 or 0), {@code
+ *       gale_pool_decisions_total{pool,case}} (decisions by strategy case) and {@code
+ *       gale_pool_submit_failures_total{pool}}: what each pool's elastic scaler last published
+ *       (refreshed with the scheduler's counts; the counters restart when another scaler takes a
+ *       pool over).
  * </ul>
  *
  * Thread-safe. Only {@link #refresh} blocks (it reads the scheduler).
@@ -49,6 +58,7 @@ final class GatewayMetrics {
   private final ConcurrentHashMap<String, Counter> finished = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Timer> runTime = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> http = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<List<String>, AtomicLong> poolMeters = new ConcurrentHashMap<>();
   private final Timer latency;
   private volatile long refreshedAt = System.nanoTime() - 2 * REFRESH_NANOS;
 
@@ -167,7 +177,68 @@ final class GatewayMetrics {
           gauge(workers, "gale.workers", "Connected workers", pool).set(a[0]);
           gauge(slots, "gale.worker.slots", "Slots of connected workers", pool).set(a[1]);
         });
+    refreshPools(scheduler.poolStatuses());
     refreshedAt = System.nanoTime();
+  }
+
+  /** Sets the pool meters from the scalers' published statuses; pools without one read 0. */
+  void refreshPools(Map<String, JsonNode> statuses) {
+    poolMeters.values().forEach(v -> v.set(0));
+    statuses.forEach(
+        (pool, st) -> {
+          JsonNode m = st.path("metrics");
+          poolMeter("gale.pool.healthy", "1 when the pool's scaler reports it healthy", pool, null)
+              .set(st.path("healthy").asBoolean(false) ? 1 : 0);
+          m.path("blocks")
+              .fields()
+              .forEachRemaining(
+                  e ->
+                      poolMeter("gale.pool.blocks", "Blocks of the pool by state", pool, e.getKey())
+                          .set(e.getValue().asLong()));
+          m.path("decisions")
+              .fields()
+              .forEachRemaining(
+                  e ->
+                      poolMeter(
+                              "gale.pool.decisions",
+                              "Scaler decisions of the pool by strategy case",
+                              pool,
+                              e.getKey())
+                          .set(e.getValue().asLong()));
+          poolMeter("gale.pool.submit.failures", "Blocks the provider failed to submit", pool, null)
+              .set(m.path("submitFailures").asLong());
+        });
+  }
+
+  /**
+   * A meter of one pool, registered on first use: a counter for names of counted events ({@code
+   * decisions}, {@code failures}), a gauge otherwise; {@code tag} is the state or the case.
+   */
+  private AtomicLong poolMeter(String name, String help, String pool, String tag) {
+    return poolMeters.computeIfAbsent(
+        Arrays.asList(name, pool, tag),
+        k -> {
+          AtomicLong v = new AtomicLong();
+          String tagKey = name.equals("gale.pool.blocks") ? "state" : "case";
+          if (name.endsWith("decisions") || name.endsWith("failures")) {
+            FunctionCounter.Builder<AtomicLong> b =
+                FunctionCounter.builder(name, v, AtomicLong::doubleValue)
+                    .description(help)
+                    .tag("pool", pool);
+            if (tag != null) {
+              b.tag(tagKey, tag);
+            }
+            b.register(registry);
+          } else {
+            Gauge.Builder<AtomicLong> b =
+                Gauge.builder(name, v, AtomicLong::get).description(help).tag("pool", pool);
+            if (tag != null) {
+              b.tag(tagKey, tag);
+            }
+            b.register(registry);
+          }
+          return v;
+        });
   }
 
   /** The Prometheus text exposition. */
