@@ -24,4 +24,15 @@ public record WorkerInfo(
     String gateway,
     Instant connectedAt,
     Instant lastHeartbeat)
-    implements Serializable {}
+    implements Serializable {
+
+  /**
+   * The block (one local process, pod or batch job of the elastic scaler) a worker belongs to: the
+   * node agent of a block is started with the block's id as its worker id, or {@code <block>@<n>}
+   * for the n-th node of a multi-node block.
+   */
+  public static String blockOf(String workerId) {
+    int at = workerId.lastIndexOf('@');
+    return at > 0 ? workerId.substring(0, at) : workerId;
+  }
+}

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class NodeAgentLifecycleTest extends AgentFixture {
 
   @Test
-  void drainFinishesRunningTasksDeliversResultsThenDisconnects() throws Exception {
+  void drainFinishesRunningTasksHandsPrefetchedOnesBackDeliversResultsThenDisconnects()
+      throws Exception {
     NodeAgent agent = startConnected(b -> b.slots(1).prefetch(1));
     gateway.send(
         batch(SLEEP, task("a", SLEEP, "{\"seconds\":0.3}"), task("b", SLEEP, "{\"seconds\":0.1}")));
@@ -23,7 +24,10 @@ class NodeAgentLifecycleTest extends AgentFixture {
     gateway.send(batch(ECHO, task("late", ECHO, "{}")));
     assertThat(agent.awaitTermination(Duration.ofSeconds(10))).isTrue();
     assertThat(gateway.awaitResult("a", Duration.ofSeconds(1)).ok()).isTrue();
-    assertThat(gateway.awaitResult("b", Duration.ofSeconds(1)).ok()).isTrue();
+    TaskResult prefetched = gateway.awaitResult("b", Duration.ofSeconds(1));
+    assertThat(prefetched.error().code())
+        .as("not started: handed back")
+        .isEqualTo("worker_draining");
     TaskResult late = gateway.awaitResult("late", Duration.ofSeconds(1));
     assertThat(late.error().code()).isEqualTo("worker_draining");
     assertThat(agent.isConnected()).isFalse();

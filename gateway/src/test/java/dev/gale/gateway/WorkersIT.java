@@ -83,6 +83,30 @@ class WorkersIT {
   }
 
   @Test
+  void aBlockAskedToDrainGetsNoNewTaskAndItsWorkersThatConnectLaterAreDrainedOnArrival() {
+    String pool = GatewayHarness.newPool();
+    TestWorker busy = h.worker("blk-drain-1@0", pool, 1, 0);
+    String fn = h.echoFunction(user, pool, 0, false);
+    String held = invokeAsync(fn, args("hold", true));
+    await().atMost(Duration.ofSeconds(10)).until(() -> busy.receivedIds().contains(held));
+
+    h.scheduler.drainBlock("blk-drain-1"); // what the elastic scaler does before stopping it
+    await().atMost(Duration.ofSeconds(10)).until(() -> busy.drained);
+    TestWorker late = h.worker("blk-drain-1@1", pool, 1, 0);
+    await().atMost(Duration.ofSeconds(10)).until(() -> late.drained);
+    String queued = invokeAsync(fn, args("n", 1));
+    TestWorker other = h.worker("blk-other", pool, 1, 0);
+    assertThat(task(queued, 10).get("state").asText()).isEqualTo("succeeded");
+    assertThat(other.receivedIds()).containsExactly(queued);
+    assertThat(busy.receivedIds()).containsExactly(held);
+    assertThat(late.receivedIds()).isEmpty();
+    assertThat(other.drained).isFalse();
+
+    busy.releaseAll(); // the running task goes on to its end
+    assertThat(task(held, 10).get("state").asText()).isEqualTo("succeeded");
+  }
+
+  @Test
   void aDisconnectedWorkersTasksAreRequeuedWhileRetriesRemain() {
     String pool = GatewayHarness.newPool();
     TestWorker first = h.worker("w-dies", pool, 2, 0);

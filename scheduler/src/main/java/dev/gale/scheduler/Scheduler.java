@@ -226,6 +226,16 @@ public interface Scheduler extends AutoCloseable {
   Map<String, com.fasterxml.jackson.databind.JsonNode> poolStatuses();
 
   /**
+   * Asks the gateways to drain the workers of a block ({@link WorkerInfo#blockOf}): no new task
+   * reaches them, including workers of the block that connect later; running tasks go on. The
+   * elastic scaler calls it before it stops a block. Kept for a day; idempotent.
+   */
+  void drainBlock(String blockId);
+
+  /** Of these worker ids, those whose block was asked to drain. */
+  java.util.Set<String> drainRequested(java.util.Collection<String> workerIds);
+
+  /**
    * Stores (creates or replaces) a site-to-site transfer record, kept in the cluster so that every
    * gateway can answer for it. Not persisted by the durable store: records live as long as the
    * cluster does.

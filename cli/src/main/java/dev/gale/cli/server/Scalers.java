@@ -24,6 +24,7 @@ final class Scalers {
         .leases(bridge)
         .statusStore(bridge)
         .depth(bridge)
+        .drainer(bridge)
         .commands(commands)
         .workDir(workDir)
         .leaseTtl(leaseTtl)

@@ -1,6 +1,8 @@
 package dev.gale.cli.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gale.api.WorkerInfo;
+import dev.gale.scaler.BlockDrainer;
 import dev.gale.scaler.QueueDepth;
 import dev.gale.scaler.QueueDepthSource;
 import dev.gale.scaler.service.LeaseSource;
@@ -26,7 +28,7 @@ import java.util.OptionalLong;
  * of a multi-node block.
  */
 final class SchedulerBridge
-    implements PoolSettingsSource, LeaseSource, PoolStatusStore, QueueDepthSource {
+    implements PoolSettingsSource, LeaseSource, PoolStatusStore, QueueDepthSource, BlockDrainer {
   /** Pools' loops tick about once a second: one pass over the tasks serves all of them. */
   static final long RUNNING_MAX_AGE_NANOS = 250_000_000L;
 
@@ -84,7 +86,7 @@ final class SchedulerBridge
     Map<String, Integer> byBlock = new HashMap<>();
     for (Map.Entry<String, Integer> e : byWorker.entrySet()) {
       running += e.getValue();
-      byBlock.merge(blockOf(e.getKey()), e.getValue(), Integer::sum);
+      byBlock.merge(WorkerInfo.blockOf(e.getKey()), e.getValue(), Integer::sum);
     }
     return new QueueDepth(queued, running, byBlock);
   }
@@ -101,9 +103,8 @@ final class SchedulerBridge
     }
   }
 
-  /** The block a worker belongs to: its id without a {@code @<node>} suffix. */
-  static String blockOf(String workerId) {
-    int at = workerId.lastIndexOf('@');
-    return at > 0 ? workerId.substring(0, at) : workerId;
+  @Override
+  public void drain(String pool, String blockId) {
+    scheduler.drainBlock(blockId);
   }
 }

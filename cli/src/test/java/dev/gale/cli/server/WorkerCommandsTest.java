@@ -117,8 +117,8 @@ class WorkerCommandsTest {
         .isEqualTo(
             "worker --url http://gw.example.org:8080 --pool hpc --slots 2 --worker-id"
                 + " slurm-x-7@2");
-    assertThat(SchedulerBridge.blockOf("slurm-x-7@2")).isEqualTo("slurm-x-7");
-    assertThat(SchedulerBridge.blockOf("local-a-1")).isEqualTo("local-a-1");
+    assertThat(dev.gale.api.WorkerInfo.blockOf("slurm-x-7@2")).isEqualTo("slurm-x-7");
+    assertThat(dev.gale.api.WorkerInfo.blockOf("local-a-1")).isEqualTo("local-a-1");
   }
 
   @Test

@@ -290,13 +290,38 @@ final class TaskEngine {
     }
   }
 
-  /** From now on, tasks that arrive are reported {@code worker_draining} instead of queued. */
+  /**
+   * From now on, tasks that arrive are reported {@code worker_draining} instead of queued; those
+   * queued but not started yet (prefetched) are handed back the same way, so that a draining worker
+   * only finishes what it runs (the scheduler requeues them without using a retry).
+   */
   void stopAccepting() {
+    List<TaskResult> handedBack = new ArrayList<>(0);
+    boolean idle;
     lock.lock();
     try {
       accepting = false;
+      for (Job job : queue) {
+        jobs.remove(job.taskId());
+        job.state = Job.State.DONE;
+        if (!job.superseded) {
+          handedBack.add(
+              notRun(
+                  job.task,
+                  ErrorCodes.WORKER_DRAINING,
+                  "the worker started draining before it started the task"));
+        }
+      }
+      queue.clear();
+      idle = running == 0;
+      if (idle) {
+        idleOrStopped.signalAll();
+      }
     } finally {
       lock.unlock();
+    }
+    for (TaskResult r : handedBack) {
+      sink.publish(r, idle);
     }
   }
 

@@ -133,6 +133,27 @@ class TaskEngineTest {
   }
 
   @Test
+  void aDrainFinishesTheRunningTaskAndHandsThePrefetchedOnesBack() {
+    engine.accept(
+        new TaskBatch(
+            List.of(SLEEP),
+            List.of(
+                task("running", 1, SLEEP, "{\"seconds\":0.5}"),
+                task("prefetched-1", 1, SLEEP, "{\"seconds\":0}"),
+                task("prefetched-2", 1, SLEEP, "{\"seconds\":0}"))));
+    Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> engine.running() == 1);
+    engine.stopAccepting();
+    for (String id : List.of("prefetched-1", "prefetched-2")) {
+      TaskResult r = await(id);
+      assertThat(r.error().code()).isEqualTo("worker_draining");
+      assertThat(r.startedAt()).as("never started").isNull();
+    }
+    assertThat(await("running").ok()).isTrue();
+    assertThat(engine.isIdle()).isTrue();
+    assertThat(results).hasSize(3);
+  }
+
+  @Test
   void killAllReportsQueuedAndRunningTasksAsWorkerStopped() throws Exception {
     engine.accept(
         new TaskBatch(

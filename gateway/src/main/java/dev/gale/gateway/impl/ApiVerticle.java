@@ -77,6 +77,7 @@ public final class ApiVerticle extends VerticleBase {
             period,
             id -> {
               core.hub.checkSilent();
+              core.hub.checkDrains();
               vertx
                   .executeBlocking(
                       () -> {

@@ -155,6 +155,9 @@ final class WorkerHub {
                       lost);
                 }
               }
+              if (!scheduler.drainRequested(List.of(s.workerId)).isEmpty()) {
+                s.drain(); // its block is being stopped: it gets no task
+              }
               return null;
             },
             false)
@@ -186,6 +189,9 @@ final class WorkerHub {
             options.heartbeatSeconds(),
             options.maxResultBytes(),
             options.maxOutputBytes()));
+    if (s.draining()) {
+      s.send(new Drain());
+    }
     byPool.computeIfAbsent(s.pool, p -> ConcurrentHashMap.newKeySet()).add(s);
     dispatcher(s.pool).signal();
     LOG.info(
@@ -359,6 +365,37 @@ final class WorkerHub {
             refuse(ws, "protocol", "no hello received");
           }
         });
+  }
+
+  /**
+   * Drains the workers connected here whose block the elastic scaler asked to drain ({@link
+   * Scheduler#drainBlock}): they get no new task, finish what they run, hand back what they had
+   * prefetched, and leave. Event loop; the lookup runs on a worker thread.
+   */
+  void checkDrains() {
+    List<String> ids = new ArrayList<>();
+    for (WorkerSession s : sessions.values()) {
+      if (!s.draining()) {
+        ids.add(s.workerId);
+      }
+    }
+    if (ids.isEmpty()) {
+      return;
+    }
+    vertx
+        .executeBlocking(() -> scheduler.drainRequested(ids), false)
+        .onSuccess(
+            asked ->
+                asked.forEach(
+                    w -> {
+                      WorkerSession s = sessions.get(w);
+                      if (s != null && !s.draining()) {
+                        LOG.info("draining worker {}: its block is being stopped", w);
+                        s.drain();
+                        s.send(new Drain());
+                      }
+                    }))
+        .onFailure(t -> LOG.debug("drain requests not read: {}", t.toString()));
   }
 
   /** Forwards cancellations of running tasks to the workers of this gateway that hold them. */

@@ -223,6 +223,25 @@ public final class FakeScheduler implements Scheduler {
     return Map.of();
   }
 
+  private final Map<String, Boolean> drains = new ConcurrentHashMap<>();
+
+  @Override
+  public void drainBlock(String blockId) {
+    drains.put(blockId, true);
+  }
+
+  @Override
+  public java.util.Set<String> drainRequested(Collection<String> workerIds) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    workerIds.forEach(
+        w -> {
+          if (drains.containsKey(WorkerInfo.blockOf(w))) {
+            out.add(w);
+          }
+        });
+    return out;
+  }
+
   @Override
   public long queueDepth(String pool) {
     return 0;

@@ -45,10 +45,12 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -81,6 +83,7 @@ public final class HazelcastScheduler implements Scheduler {
   private final IMap<String, TokenRecord> tokens;
   private final IMap<String, String> pools;
   private final IMap<String, String> poolStatus;
+  private final IMap<String, Long> drains;
   private final IMap<String, WorkerInfo> workers;
   private final IMap<String, TaskRecord> tasks;
   private final IMap<String, String> cache;
@@ -101,6 +104,7 @@ public final class HazelcastScheduler implements Scheduler {
     this.tokens = hz.getMap("gale.tokens");
     this.pools = hz.getMap("gale.pools");
     this.poolStatus = hz.getMap("gale.pools.status");
+    this.drains = hz.getMap("gale.drains");
     this.workers = hz.getMap("gale.workers");
     this.tasks = hz.getMap(TASKS);
     this.cache = hz.getMap("gale.cache");
@@ -957,6 +961,28 @@ public final class HazelcastScheduler implements Scheduler {
     for (var e : poolStatus.entrySet()) {
       String v = e.getValue();
       out.put(e.getKey(), Json.readTree(v.substring(v.indexOf(' ') + 1)));
+    }
+    return out;
+  }
+
+  @Override
+  public void drainBlock(String blockId) {
+    drains.set(blockId, clock.millis(), 1, TimeUnit.DAYS);
+  }
+
+  @Override
+  public Set<String> drainRequested(Collection<String> workerIds) {
+    if (workerIds.isEmpty()) {
+      return Set.of();
+    }
+    Set<String> blocks = new HashSet<>();
+    workerIds.forEach(w -> blocks.add(WorkerInfo.blockOf(w)));
+    Set<String> asked = drains.getAll(blocks).keySet();
+    Set<String> out = new HashSet<>();
+    for (String w : workerIds) {
+      if (asked.contains(WorkerInfo.blockOf(w))) {
+        out.add(w);
+      }
     }
     return out;
   }
