@@ -403,6 +403,31 @@ class TaskGraphIT {
   }
 
   @Test
+  void aTaskHandedBackUnstartedByManyDrainingWorkersStillRuns() throws Exception {
+    FunctionDefinition f = fn(0, null, false);
+    String pool = newPool();
+    Task t = scheduler.submit(List.of(task(f, pool, null, "{}"))).get(0);
+    for (int i = 0; i < 10; i++) { // blocks drained before they got to it (scale-in, walltime)
+      Dispatch d = scheduler.take(pool, List.of(new WorkerCredit("w" + i, 1)), 1_000).get(0);
+      scheduler.complete(
+          List.of(
+              new Outcome(
+                  d.taskId(),
+                  d.attempt(),
+                  "w" + i,
+                  false,
+                  null,
+                  ErrorInfo.of("worker_draining", "not started"),
+                  null,
+                  Instant.now())));
+      assertThat(get(t.id()).state()).isEqualTo(TaskState.QUEUED);
+    }
+    runAll(pool);
+    assertThat(get(t.id()).state()).isEqualTo(TaskState.SUCCEEDED);
+    assertThat(get(t.id()).attempts()).isEqualTo(11);
+  }
+
+  @Test
   void aCachingFunctionAnswersIdenticalArgsFromTheCacheWithoutRunning() throws Exception {
     FunctionDefinition f = fn(0, null, true);
     String pool = newPool();

@@ -35,6 +35,12 @@ final class Processors {
    */
   static boolean mayRetry(TaskRecord r, ErrorInfo error) {
     String code = error == null ? RetryOn.EXCEPTION : error.code();
+    if (DRAINED.equals(code)) {
+      // handed back unstarted by a draining worker (scale-in, walltime): the task never ran, so
+      // this is capacity churn, not a failure; bounded only so that a scaler that drains every
+      // block before it works shows up as failed tasks instead of an endless loop
+      return r.attempts <= r.maxRetries + DRAINED_GRACE;
+    }
     if (STOPPED.contains(code)) {
       // a worker that stops cleanly hands its tasks back: not the task's fault, so it does not
       // use up the function's retries (bounded, in case workers keep stopping under it)
@@ -49,6 +55,12 @@ final class Processors {
 
   /** Attempts beyond the function's retries that clean worker stops may use. */
   static final int STOPPED_GRACE = 3;
+
+  /** The code of a task a draining worker handed back without starting it. */
+  static final String DRAINED = "worker_draining";
+
+  /** Attempts beyond the function's retries that hand-backs by draining workers may use. */
+  static final int DRAINED_GRACE = 100;
 
   /** Ends the current attempt with a failure: back to the queue if retries remain, else failed. */
   static Step fail(TaskRecord r, ErrorInfo error, long now) {
