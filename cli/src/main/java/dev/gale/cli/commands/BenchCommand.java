@@ -128,6 +128,9 @@ public final class BenchCommand extends ClientCommand {
       description = "with --start: workers of that service (default: gale up's)")
   Integer startWorkers;
 
+  /** How long {@code --start} waits for its service to be up (workers connected). */
+  static final int START_TIMEOUT_SECONDS = 180;
+
   private BenchHttp http;
 
   @Override
@@ -163,9 +166,20 @@ public final class BenchCommand extends ClientCommand {
       }
       return run(n, serviceUrl(), token, startedAt, machine);
     }
-    List<String> upArgs =
-        startWorkers == null ? List.of() : List.of("--workers", startWorkers.toString());
-    try (StartedService service = StartedService.start(Main.of(spec).env(), upArgs, 180)) {
+    // nothing runs any more when the service is stopped: no drain time needed
+    List<String> upArgs = new ArrayList<>(List.of("--drain-seconds", "1"));
+    if (startWorkers != null) {
+      upArgs.addAll(List.of("--workers", startWorkers.toString()));
+    }
+    boolean tell = !quiet && Progress.stderrIsTerminal();
+    if (tell) {
+      spec.commandLine().getErr().println("starting gale up...");
+    }
+    try (StartedService service =
+        StartedService.start(Main.of(spec).env(), upArgs, START_TIMEOUT_SECONDS)) {
+      if (tell) {
+        spec.commandLine().getErr().println("started Gale at " + service.url());
+      }
       return run(n, service.url(), service.token(), startedAt, machine);
     }
   }

@@ -129,4 +129,18 @@ class BenchGraphWorkloadsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("the sink goes after the last middle task");
   }
+
+  @Test
+  void readsTaskTimestampsAndTerminalStatesFromTheTaskJson() {
+    JsonNode task =
+        Json.readTree(
+            "{\"state\":\"succeeded\",\"startedAt\":\"1970-01-01T00:00:01.500Z\","
+                + "\"finishedAt\":2500,\"worker\":null}");
+    assertThat(GraphRuns.millis(task, "startedAt")).isEqualTo(1500);
+    assertThat(GraphRuns.millis(task, "finishedAt")).isEqualTo(2500);
+    assertThat(GraphRuns.millis(task, "createdAt")).isEqualTo(-1);
+    assertThat(GraphRuns.terminal(task)).isTrue();
+    assertThat(GraphRuns.terminal(Json.readTree("{\"state\":\"waiting\"}"))).isFalse();
+    assertThat(GraphRuns.terminal(Json.readTree("{\"state\":\"cancelled\"}"))).isTrue();
+  }
 }
