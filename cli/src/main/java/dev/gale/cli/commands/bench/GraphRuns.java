@@ -66,8 +66,8 @@ public final class GraphRuns {
    *
    * <p>Figures: {@code seconds} from the first submit to the end of the last task, {@code
    * tasksPerSecond}, {@code perTaskMs} (seconds / n: what one link of the chain costs end to end),
-   * and {@code edgeMs}: for each edge, the upstream's {@code finishedAt} to the downstream's {@code
-   * startedAt} (the release overhead).
+   * and {@code edgeMs}: for each edge, the upstream's {@code finishedAt} (or the downstream's
+   * {@code createdAt} when later) to the downstream's {@code startedAt} (the release overhead).
    */
   public Result chain(int n, boolean trackProgress) throws IOException, InterruptedException {
     long t0 = System.nanoTime();
@@ -86,10 +86,10 @@ public final class GraphRuns {
     long failed = tasks.stream().filter(t -> !succeeded(t)).count();
     List<Long> edges = new ArrayList<>(n);
     for (int i = 1; i < n; i++) {
-      long up = millis(tasks.get(i - 1), "finishedAt");
+      long ready = releasableAt(millis(tasks.get(i - 1), "finishedAt"), tasks.get(i));
       long down = millis(tasks.get(i), "startedAt");
-      if (up >= 0 && down >= 0) {
-        edges.add(down - up);
+      if (ready >= 0 && down >= 0) {
+        edges.add(down - ready);
       }
     }
     ObjectNode f =
@@ -152,8 +152,9 @@ public final class GraphRuns {
     long lastMiddleEnd = -1;
     for (JsonNode m : tasks.subList(1, width + 1)) {
       long start = millis(m, "startedAt");
-      if (rootEnd >= 0 && start >= 0) {
-        release.add(start - rootEnd);
+      long ready = releasableAt(rootEnd, m);
+      if (ready >= 0 && start >= 0) {
+        release.add(start - ready);
       }
       lastMiddleEnd = Math.max(lastMiddleEnd, millis(m, "finishedAt"));
     }
@@ -213,6 +214,15 @@ public final class GraphRuns {
       out.addAll(http.waitFor(ids.subList(i, Math.min(ids.size(), i + READ_CHUNK)), 0));
     }
     return out;
+  }
+
+  /**
+   * When a task could first run: when its upstream ended, or when it was accepted if that came
+   * later (a task of a later request of a large graph may arrive after its upstream ended); -1 when
+   * the upstream has not ended.
+   */
+  static long releasableAt(long upstreamEnd, JsonNode task) {
+    return upstreamEnd < 0 ? -1 : Math.max(upstreamEnd, millis(task, "createdAt"));
   }
 
   private static List<String> sample(List<String> ids) {

@@ -143,4 +143,12 @@ class BenchGraphWorkloadsTest {
     assertThat(GraphRuns.terminal(Json.readTree("{\"state\":\"waiting\"}"))).isFalse();
     assertThat(GraphRuns.terminal(Json.readTree("{\"state\":\"cancelled\"}"))).isTrue();
   }
+
+  @Test
+  void aTaskIsReleasableWhenItsUpstreamEndedOrWhenItArrivedIfLater() {
+    JsonNode task = Json.readTree("{\"createdAt\":\"1970-01-01T00:00:02Z\"}");
+    assertThat(GraphRuns.releasableAt(1000, task)).isEqualTo(2000);
+    assertThat(GraphRuns.releasableAt(3000, task)).isEqualTo(3000);
+    assertThat(GraphRuns.releasableAt(-1, task)).isEqualTo(-1);
+  }
 }
