@@ -4,24 +4,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gale.api.Json;
 import dev.gale.api.UnavailableException;
+import dev.gale.cli.Main;
+import dev.gale.cli.commands.bench.BenchHttp;
+import dev.gale.cli.commands.bench.BenchReport;
+import dev.gale.cli.commands.bench.GraphRuns;
+import dev.gale.cli.commands.bench.MachineFacts;
+import dev.gale.cli.commands.bench.Percentiles;
+import dev.gale.cli.commands.bench.Progress;
+import dev.gale.cli.commands.bench.StartedService;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
@@ -30,27 +31,27 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code gale bench}: a load generator against a running service. {@code throughput} submits
- * batches through {@code POST /v1/tasks} and waits for every task; {@code latency} times
- * synchronous invocations one after another over one keep-alive connection. Prints a JSON report
- * (also written to {@code --report}); progress goes to stderr.
- *
- * <p>It speaks HTTP itself with request bodies built once up front, rather than through {@link
- * dev.gale.client.GaleClient} (which builds and parses JSON trees per call and retries on its own),
- * so that the load generator takes as little of the shared cores as possible and counts 429 answers
- * instead of hiding them.
+ * {@code gale bench}: a load generator against a running service, or one it starts itself ({@code
+ * --start}). {@code throughput} submits batches through {@code POST /v1/tasks} and waits for every
+ * task; {@code latency} times synchronous invocations one after another over one keep-alive
+ * connection; {@code chain} and {@code fanout} submit task graphs built with {@code $ref}
+ * references (see {@link dev.gale.cli.commands.bench.GraphWorkloads}). Prints the figures as JSON;
+ * {@code --json FILE} writes the full report ({@link BenchReport}); a progress line goes to stderr
+ * when it is a terminal.
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Measure a running service: batch throughput or sync-invoke latency.",
+      "Measure a service: batch throughput, sync-invoke latency, task chains or fan-out/fan-in.",
       "Registers its own no-op function of the chosen kind and prints a JSON report."
     })
 public final class BenchCommand extends ClientCommand {
   enum Mode {
     throughput,
-    latency
+    latency,
+    chain,
+    fanout
   }
 
   enum Kind {
@@ -59,18 +60,24 @@ public final class BenchCommand extends ClientCommand {
     python
   }
 
-  @Parameters(paramLabel = "MODE", description = "throughput or latency")
+  @Parameters(paramLabel = "MODE", description = "throughput, latency, chain or fanout")
   Mode mode;
 
   @Option(names = "--kind", description = "function kind: java (Echo), shell (true), python")
   Kind kind = Kind.java;
 
-  @Option(names = "--tasks", description = "throughput: tasks in all (default: ${DEFAULT-VALUE})")
-  int tasks = 100_000;
+  @Option(
+      names = "--tasks",
+      description =
+          "throughput: tasks in all (default 100000); chain: its length (default 1000);"
+              + " fanout: tasks between the root and the sink (default 10000)")
+  Integer tasks;
 
   @Option(
       names = "--batch",
-      description = "throughput: tasks per request (default: ${DEFAULT-VALUE})")
+      description =
+          "throughput, chain, fanout: tasks per request (default: ${DEFAULT-VALUE}; at most the"
+              + " gateway's batch limit)")
   int batch = 1000;
 
   @Option(
@@ -88,78 +95,197 @@ public final class BenchCommand extends ClientCommand {
       description = "latency: untimed invocations first (default: ${DEFAULT-VALUE})")
   int warmup = 500;
 
-  @Option(names = "--report", paramLabel = "FILE", description = "also write the report here")
+  @Option(
+      names = "--timeout",
+      paramLabel = "S",
+      description = "chain, fanout: longest wait for the graph to end (default: ${DEFAULT-VALUE})")
+  int timeoutSeconds = 600;
+
+  @Option(names = "--report", paramLabel = "FILE", description = "also write the figures here")
   Path report;
 
-  private HttpClient http;
-  private URI base;
-  private String auth;
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
+      description =
+          "write the full report (parameters, machine, figures, errors) here; '-' for stdout"
+              + " instead of the figures")
+  String json;
+
+  @Option(names = "--quiet", description = "no progress line on stderr")
+  boolean quiet;
+
+  @Option(
+      names = "--start",
+      description =
+          "start a service for the run ('gale up' on a free port in a temporary home), stop it"
+              + " after")
+  boolean start;
+
+  @Option(
+      names = "--start-workers",
+      paramLabel = "N",
+      description = "with --start: workers of that service (default: gale up's)")
+  Integer startWorkers;
+
+  /** How long {@code --start} waits for its service to be up (workers connected). */
+  static final int START_TIMEOUT_SECONDS = 180;
+
+  private BenchHttp http;
 
   @Override
   public Integer call() throws Exception {
-    if (tasks < 1 || batch < 1 || concurrency < 1 || requests < 1 || warmup < 0) {
+    int n = tasks != null ? tasks : defaultTasks(mode);
+    if (n < 1 || batch < 1 || concurrency < 1 || requests < 1 || warmup < 0) {
       throw new ParameterException(
           spec.commandLine(), "--tasks, --batch, --concurrency and --requests must be positive");
     }
-    base = serviceUrl();
-    String token = token();
-    if (token == null) {
-      throw new ParameterException(spec.commandLine(), "no token: use --token-file or GALE_TOKEN");
+    if (mode == Mode.fanout && batch < 2) {
+      throw new ParameterException(spec.commandLine(), "fanout needs --batch of at least 2");
     }
-    auth = "Bearer " + token;
-    http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
-    String fn = registerFunction();
-    ObjectNode out = mode == Mode.throughput ? throughput(fn) : latency(fn);
+    if (timeoutSeconds < 1) {
+      throw new ParameterException(spec.commandLine(), "--timeout must be positive");
+    }
+    if (start
+        && (spec.commandLine().getParseResult().hasMatchedOption("--url")
+            || spec.commandLine().getParseResult().hasMatchedOption("--token-file"))) {
+      throw new ParameterException(
+          spec.commandLine(), "--start runs its own service: leave out --url and --token-file");
+    }
+    if (startWorkers != null && (!start || startWorkers < 1)) {
+      throw new ParameterException(
+          spec.commandLine(), "--start-workers needs --start and a positive number");
+    }
+    Instant startedAt = Instant.now();
+    MachineFacts machine = MachineFacts.current();
+    if (!start) {
+      String token = token();
+      if (token == null) {
+        throw new ParameterException(
+            spec.commandLine(), "no token: use --token-file or GALE_TOKEN");
+      }
+      return run(n, serviceUrl(), token, startedAt, machine);
+    }
+    // nothing runs any more when the service is stopped: no drain time needed
+    List<String> upArgs = new ArrayList<>(List.of("--drain-seconds", "1"));
+    if (startWorkers != null) {
+      upArgs.addAll(List.of("--workers", startWorkers.toString()));
+    }
+    boolean tell = !quiet && Progress.stderrIsTerminal();
+    if (tell) {
+      spec.commandLine().getErr().println("starting gale up...");
+    }
+    try (StartedService service =
+        StartedService.start(Main.of(spec).env(), upArgs, START_TIMEOUT_SECONDS)) {
+      if (tell) {
+        spec.commandLine().getErr().println("started Gale at " + service.url());
+      }
+      return run(n, service.url(), service.token(), startedAt, machine);
+    }
+  }
+
+  private int run(int n, URI base, String token, Instant startedAt, MachineFacts machine)
+      throws Exception {
+    http = new BenchHttp(base, token);
+    boolean showProgress = !quiet && Progress.stderrIsTerminal();
+    String fn = registerFunction(mode == Mode.chain || mode == Mode.fanout);
+    ObjectNode parameters = Json.object();
+    ObjectNode out;
+    long failedTasks;
+    switch (mode) {
+      case throughput -> {
+        parameters.put("tasks", n).put("batch", batch).put("concurrency", concurrency);
+        out = throughput(fn, n, showProgress);
+        failedTasks = out.get("failed").asLong();
+      }
+      case latency -> {
+        parameters.put("requests", requests).put("warmup", warmup);
+        out = latency(fn, showProgress);
+        failedTasks = 0;
+      }
+      default -> {
+        parameters
+            .put(mode == Mode.chain ? "tasks" : "width", n)
+            .put("batch", batch)
+            .put("timeoutSeconds", timeoutSeconds);
+        GraphRuns runs = new GraphRuns(http, fn, stepArgs(), batch, timeoutSeconds);
+        GraphRuns.Result r;
+        try (Progress p =
+            Progress.start(
+                showProgress,
+                spec.commandLine().getErr(),
+                () ->
+                    mode + ": submitted " + runs.submitted() + ", finished ~" + runs.finished())) {
+          r = mode == Mode.chain ? runs.chain(n, showProgress) : runs.fanout(n, showProgress);
+        }
+        out = r.figures();
+        failedTasks = r.failedTasks();
+      }
+    }
     out.put("mode", mode.name()).put("kind", kind.name()).put("url", base.toString());
-    print(out);
+    ObjectNode full =
+        new BenchReport(
+                mode.name(),
+                kind.name(),
+                base.toString(),
+                start,
+                startedAt,
+                parameters.put("kind", kind.name()),
+                machine,
+                out,
+                failedTasks,
+                http.throttled())
+            .toJson();
+    print("-".equals(json) ? full : out);
     if (report != null) {
       Files.writeString(
           report, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
     }
+    if (json != null && !json.equals("-")) {
+      Files.writeString(
+          Path.of(json), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(full));
+    }
     return 0;
   }
 
-  private String registerFunction() throws IOException, InterruptedException {
+  static int defaultTasks(Mode mode) {
+    return switch (mode) {
+      case chain -> 1000;
+      case fanout -> 10_000;
+      default -> 100_000;
+    };
+  }
+
+  /**
+   * Registers the measured function. Throughput and latency use a no-op that returns its args
+   * ({@code Echo}); graph tasks use one whose result stays small however deep the graph ({@code
+   * Sleep} for zero seconds, {@code true}, a python function returning None), since each task gets
+   * its upstream's result as an argument.
+   */
+  private String registerFunction(boolean graph) throws IOException, InterruptedException {
     String body =
         switch (kind) {
           case java ->
-              "{\"name\":\"bench-echo\",\"kind\":\"java\",\"spec\":{\"class\":"
-                  + "\"dev.gale.function.builtin.Echo\"}}";
+              graph
+                  ? "{\"name\":\"bench-step\",\"kind\":\"java\",\"spec\":{\"class\":"
+                      + "\"dev.gale.function.builtin.Sleep\"}}"
+                  : "{\"name\":\"bench-echo\",\"kind\":\"java\",\"spec\":{\"class\":"
+                      + "\"dev.gale.function.builtin.Echo\"}}";
           case shell ->
               "{\"name\":\"bench-true\",\"kind\":\"shell\",\"spec\":{\"command\":[\"true\"]}}";
           case python ->
               "{\"name\":\"bench-noop\",\"kind\":\"python\",\"spec\":{\"source\":"
                   + "\"def noop(**kw):\\n    return None\\n\",\"entrypoint\":\"noop\"}}";
         };
-    return post("/v1/functions", body, 201).get("id").asText();
+    return http.postUntilAccepted("/v1/functions", body, 201).get("id").asText();
   }
 
-  private JsonNode post(String path, String body, int expected)
-      throws IOException, InterruptedException {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(base.resolve(path))
-                .header("Authorization", auth)
-                .header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(120))
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() == 429) {
-      return null;
-    }
-    if (r.statusCode() != expected && !(expected == 202 && r.statusCode() == 200)) {
-      throw new UnavailableException(
-          "bench_failed", path + " answered " + r.statusCode() + ": " + r.body(), null, null);
-    }
-    return Json.readTree(r.body());
+  /** Arguments of every graph task besides its references. */
+  private ObjectNode stepArgs() {
+    return kind == Kind.java ? Json.object().put("seconds", 0) : Json.object();
   }
 
-  private ObjectNode throughput(String fn) throws Exception {
+  private ObjectNode throughput(String fn, int tasks, boolean showProgress) throws Exception {
     int batches = (tasks + batch - 1) / batch;
     List<String> bodies = new ArrayList<>(batches);
     for (int b = 0; b < batches; b++) {
@@ -179,10 +305,8 @@ public final class BenchCommand extends ClientCommand {
     AtomicLong submitted = new AtomicLong();
     AtomicLong finished = new AtomicLong();
     AtomicLong failed = new AtomicLong();
-    AtomicLong throttled = new AtomicLong();
     ConcurrentLinkedQueue<List<String>> toWait = new ConcurrentLinkedQueue<>();
     ExecutorService pool = Executors.newFixedThreadPool(concurrency * 2);
-    ScheduledExecutorService progress = startProgress(submitted, finished);
     long t0 = System.nanoTime();
     List<Future<?>> jobs = new ArrayList<>();
     for (int c = 0; c < concurrency; c++) {
@@ -190,11 +314,7 @@ public final class BenchCommand extends ClientCommand {
           pool.submit(
               () -> {
                 for (int b; (b = nextBatch.getAndIncrement()) < batches; ) {
-                  JsonNode r;
-                  while ((r = post("/v1/tasks", bodies.get(b), 202)) == null) {
-                    throttled.incrementAndGet();
-                    Thread.sleep(50);
-                  }
+                  JsonNode r = http.postUntilAccepted("/v1/tasks", bodies.get(b), 202);
                   List<String> ids = new ArrayList<>();
                   r.get("tasks").forEach(t -> ids.add(t.get("id").asText()));
                   submitted.addAndGet(ids.size());
@@ -211,12 +331,8 @@ public final class BenchCommand extends ClientCommand {
                     Thread.sleep(1);
                     continue;
                   }
-                  ObjectNode req = Json.object();
-                  ids.forEach(req.putArray("ids")::add);
-                  req.put("wait", 60);
-                  JsonNode r = post("/v1/tasks/wait", req.toString(), 200);
                   List<String> pending = new ArrayList<>();
-                  for (JsonNode t : r.get("tasks")) {
+                  for (JsonNode t : http.waitFor(ids, 60)) {
                     String state = t.get("state").asText();
                     if (state.equals("succeeded")) {
                       finished.incrementAndGet();
@@ -234,36 +350,41 @@ public final class BenchCommand extends ClientCommand {
                 return null;
               }));
     }
-    try {
+    try (Progress p =
+        Progress.start(
+            showProgress,
+            spec.commandLine().getErr(),
+            () -> "submitted " + submitted.get() + "/" + tasks + ", finished " + finished.get())) {
       for (Future<?> f : jobs) {
         f.get();
       }
     } finally {
       pool.shutdownNow();
-      progress.shutdownNow();
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    endProgress();
     ObjectNode out = Json.object();
     out.put("tasks", tasks)
         .put("batch", batch)
         .put("concurrency", concurrency)
-        .put("seconds", round(seconds))
+        .put("seconds", Percentiles.round(seconds))
         .put("tasksPerSecond", Math.round(tasks / seconds))
         .put("failed", failed.get())
-        .put("throttledRequests", throttled.get());
+        .put("throttledRequests", http.throttled());
     return out;
   }
 
-  private ObjectNode latency(String fn) throws Exception {
+  private ObjectNode latency(String fn, boolean showProgress) throws Exception {
     String path = "/v1/functions/" + fn + "/invoke";
     long[] nanos = new long[requests];
     AtomicLong done = new AtomicLong();
-    ScheduledExecutorService progress = startProgress(done, done);
-    try {
+    try (Progress p =
+        Progress.start(
+            showProgress,
+            spec.commandLine().getErr(),
+            () -> "invoked " + done.get() + "/" + requests)) {
       for (int i = -warmup; i < requests; i++) {
         long t = System.nanoTime();
-        JsonNode r = post(path, "{\"args\":{\"i\":" + i + "},\"wait\":10}", 200);
+        JsonNode r = http.post(path, "{\"args\":{\"i\":" + i + "},\"wait\":10}", 200);
         long dt = System.nanoTime() - t;
         if (r == null || !"succeeded".equals(r.path("state").asText())) {
           throw new UnavailableException(
@@ -274,56 +395,15 @@ public final class BenchCommand extends ClientCommand {
           done.incrementAndGet();
         }
       }
-    } finally {
-      progress.shutdownNow();
     }
-    endProgress();
-    Arrays.sort(nanos);
+    Percentiles p = Percentiles.ofNanos(nanos);
     ObjectNode out = Json.object();
     out.put("requests", requests)
         .put("warmup", warmup)
-        .put("p50Ms", ms(nanos, 0.50))
-        .put("p90Ms", ms(nanos, 0.90))
-        .put("p99Ms", ms(nanos, 0.99))
-        .put("maxMs", round(nanos[nanos.length - 1] / 1e6));
+        .put("p50Ms", p.p50Ms())
+        .put("p90Ms", p.p90Ms())
+        .put("p99Ms", p.p99Ms())
+        .put("maxMs", p.maxMs());
     return out;
-  }
-
-  private static double ms(long[] sorted, double q) {
-    int i = (int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
-    return round(sorted[Math.max(0, i)] / 1e6);
-  }
-
-  private static double round(double v) {
-    return Math.round(v * 1000) / 1000.0;
-  }
-
-  private ScheduledExecutorService startProgress(AtomicLong submitted, AtomicLong finished) {
-    ScheduledExecutorService s =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "bench-progress");
-              t.setDaemon(true);
-              return t;
-            });
-    PrintWriter err = spec.commandLine().getErr();
-    long total = mode == Mode.throughput ? tasks : requests;
-    s.scheduleAtFixedRate(
-        () -> {
-          err.print(
-              mode == Mode.throughput
-                  ? "\rsubmitted " + submitted.get() + "/" + total + ", finished " + finished.get()
-                  : "\rinvoked " + finished.get() + "/" + total);
-          err.flush();
-        },
-        500,
-        500,
-        TimeUnit.MILLISECONDS);
-    return s;
-  }
-
-  private void endProgress() {
-    spec.commandLine().getErr().println();
-    spec.commandLine().getErr().flush();
   }
 }
