@@ -334,7 +334,7 @@ EOF
   say "cluster $CLUSTER_NAME: starting scheduler members $members"
   for i in 0 1 2; do
     await_line "${SCHEDULERS[$i]}" "Gale scheduler member .* is up on" "up" >/dev/null
-    say "${SCHEDULERS[$i]} is up on 127.0.0.1:${sched_ports[$i]} (pid $(pid_of "${SCHEDULERS[$i]}"))"
+    say "${SCHEDULERS[$i]} is up on 127.0.0.1:${sched_ports[$i]} (pid $(pid_of "${SCHEDULERS[$i]}"), ${SECONDS}s)"
   done
 
   # gateways: the Deployment, pointing at every member (the chart: the headless Service's name)
@@ -346,13 +346,9 @@ EOF
       "${gw_extra[@]}"
     launch "${GATEWAYS[$i]}" gateway GALE_GATEWAY_ADMIN_TOKEN="$admin_token"
   done
-  for i in 0 1; do
-    await_line "${GATEWAYS[$i]}" "Gale gateway is up at" "up" >/dev/null
-    say "${GATEWAYS[$i]} is up at http://127.0.0.1:${gw_ports[$i]} (pid $(pid_of "${GATEWAYS[$i]}"))"
-  done
-
-  # scaler: its workers dial gateway-0 and fall back to gateway-1 (the chart's gateway Service
-  # balances them instead); its blocks stop with it, so that `stop` leaves no worker behind
+  # scaler, started with the gateways (it needs only the members): its workers dial gateway-0
+  # and fall back to gateway-1 (on Kubernetes the gateway Service balances them instead); its
+  # blocks stop with it (scale-in-on-exit), so that `stop` leaves no worker behind
   write_env "$SCALER" \
     GALE_SCALER_SCHEDULER="$members" \
     GALE_SCALER_GATEWAY_URL="http://127.0.0.1:${gw_ports[0]}" \
@@ -361,12 +357,17 @@ EOF
     GALE_RUNTIME_FALLBACK_URLS="http://127.0.0.1:${gw_ports[1]}" \
     "${scaler_extra[@]}"
   launch "$SCALER" scaler
+  for i in 0 1; do
+    await_line "${GATEWAYS[$i]}" "Gale gateway is up at" "up" >/dev/null
+    say "${GATEWAYS[$i]} is up at http://127.0.0.1:${gw_ports[$i]} (pid $(pid_of "${GATEWAYS[$i]}"), ${SECONDS}s)"
+  done
+
   await_line "$SCALER" "Gale scaler is up" "up" >/dev/null
-  say "$SCALER is up (pid $(pid_of "$SCALER")), pools file $pools_file"
+  say "$SCALER is up (pid $(pid_of "$SCALER"), ${SECONDS}s), pools file $pools_file"
 
   if [ -z "${TOPOLOGY_POOLS_FILE:-}" ]; then
     await_workers "$pool" "$blocks" "${gw_ports[0]}"
-    say "pool $pool: $blocks workers connected ($(logged_blocks | awk '{printf "%s%s pid %s", sep, $1, $2; sep=", "}'))"
+    say "pool $pool: $blocks workers connected ($(logged_blocks | awk '{printf "%s%s pid %s", sep, $1, $2; sep=", "}'), ${SECONDS}s)"
   fi
   say "gateways: $gw_urls"
   say "admin token: $ADMIN_TOKEN_FILE"

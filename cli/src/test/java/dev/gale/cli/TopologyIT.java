@@ -74,6 +74,43 @@ class TopologyIT {
     assertThat(pool).isEqualTo("local");
     assertThat(start.output()).contains("pool local: 2 workers connected");
 
+    // configured as the chart configures its pods: the role as the only argument, the rest in
+    // the environment (the admin token too, but never in a file other than the secret's)
+    String members = topology.get("SCHEDULER_MEMBERS");
+    for (String role : TopologyScript.ROLES) {
+      long pid = script.pid(role).orElseThrow();
+      String kind = role.replaceAll("-\\d$", "");
+      List<String> args = TopologyScript.arguments(pid);
+      assertThat(args.subList(args.indexOf("dev.gale.cli.Main") + 1, args.size()))
+          .as("arguments of %s", role)
+          .containsExactly(kind);
+      Map<String, String> env = TopologyScript.environment(pid);
+      assertThat(env)
+          .as("environment of %s", role)
+          .containsEntry("GALE_NO_BUILD", "1")
+          .containsEntry("GALE_SCHEDULER_CLUSTER_NAME", topology.get("CLUSTER_NAME"))
+          .containsEntry("GALE_HOME", dir.resolve(role).toString());
+      switch (kind) {
+        case "scheduler" ->
+            assertThat(env)
+                .containsEntry("GALE_SCHEDULER_MEMBERS", members)
+                .containsEntry("GALE_SCHEDULER_BACKUP_COUNT", "1")
+                .containsEntry("GALE_STORE_KIND", "none")
+                .containsKey("GALE_SCHEDULER_PORT");
+        case "gateway" ->
+            assertThat(env)
+                .containsEntry("GALE_GATEWAY_SCHEDULER", members)
+                .containsEntry("GALE_GATEWAY_ADMIN_TOKEN", admin)
+                .containsKey("GALE_GATEWAY_PORT");
+        default ->
+            assertThat(env)
+                .containsEntry("GALE_SCALER_SCHEDULER", members)
+                .containsEntry("GALE_SCALER_GATEWAY_URL", gateways.get(0).toString())
+                .containsEntry("GALE_SCALER_POOLS_FILE", dir.resolve("pools.json").toString());
+      }
+      assertThat(Files.readString(dir.resolve("env/" + role + ".env"))).doesNotContain(admin);
+    }
+
     // the scaler's status through either gateway: its two local blocks, running, are the workers
     JsonNode status = get(1, "/v1/pools/" + pool);
     assertThat(status.at("/settings/provider").asText()).isEqualTo("local");
@@ -149,6 +186,34 @@ class TopologyIT {
     TopologyScript.Run after = script.run("status", 60);
     assertThat(after.code()).as(after.output()).isEqualTo(1);
     assertThat(after.output()).contains("scaler").doesNotContain("running");
+  }
+
+  @Test
+  void aRoleThatCannotStartIsNamedWithItsLogAndLeavesNothingRunning() throws Exception {
+    script =
+        new TopologyScript(
+            dir,
+            Map.of(
+                "TOPOLOGY_TIMEOUT", "120",
+                "TOPOLOGY_SCHEDULER_EXTRA_ENV", "GALE_SCHEDULER_MAX_QUEUED_PER_POOL=lots"));
+    TopologyScript.Run start = script.run("start", 300);
+    Path log = dir.resolve("logs/scheduler-0.log");
+    assertThat(start.code()).as(start.output()).isEqualTo(1);
+    assertThat(start.output())
+        .contains("topology: error: scheduler-0 (pid ")
+        .contains("exited before it was up; its log: " + log)
+        .contains("GALE_SCHEDULER_MAX_QUEUED_PER_POOL='lots': not an integer")
+        .doesNotContain("gateway-0 is up");
+    assertThat(Files.readString(dir.resolve("env/scheduler-0.env")))
+        .contains("GALE_SCHEDULER_MEMBERS=127.0.0.1:")
+        .contains("GALE_SCHEDULER_CLUSTER_NAME=gale-topology-");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(script.liveRoles()).isEmpty());
+    TopologyScript.Run stop = script.run("stop", 120);
+    stopped = true;
+    assertThat(stop.code()).as(stop.output()).isZero();
+    assertThat(stop.output()).contains("scheduler-0 (pid ").contains("was not running");
   }
 
   /** Every task succeeded, returned its args, and ran on one of the scaler's blocks. */

@@ -110,19 +110,41 @@ final class TopologyScript {
   }
 
   private static boolean hasArguments(long pid, String name, String value) {
-    byte[] raw;
-    try {
-      raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
-    } catch (IOException e) {
-      return false; // gone, or not ours to read
-    }
-    String[] args = new String(raw, StandardCharsets.UTF_8).split("\0");
-    for (int i = 0; i + 1 < args.length; i++) {
-      if (args[i].equals(name) && args[i + 1].equals(value)) {
+    List<String> args = arguments(pid);
+    for (int i = 0; i + 1 < args.size(); i++) {
+      if (args.get(i).equals(name) && args.get(i + 1).equals(value)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** The command line of a live process (empty when it is gone). */
+  static List<String> arguments(long pid) {
+    return procStrings(pid, "cmdline");
+  }
+
+  /** The environment a live process started with, from {@code /proc/PID/environ}. */
+  static Map<String, String> environment(long pid) {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (String kv : procStrings(pid, "environ")) {
+      int eq = kv.indexOf('=');
+      if (eq > 0) {
+        env.put(kv.substring(0, eq), kv.substring(eq + 1));
+      }
+    }
+    return env;
+  }
+
+  private static List<String> procStrings(long pid, String file) {
+    try {
+      byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), file));
+      return raw.length == 0
+          ? List.of()
+          : List.of(new String(raw, StandardCharsets.UTF_8).split("\0"));
+    } catch (IOException e) {
+      return List.of(); // gone, or not ours to read
+    }
   }
 
   /** The last lines of every role log, to show when something fails. */
