@@ -92,7 +92,7 @@ running() {
 }
 
 # Free TCP ports on loopback, below the ephemeral range (so that no client socket takes them
-# between now and the bind); one per argument name, printed space-separated.
+# between now and the bind): $1 of them, printed space-separated.
 pick_ports() {
   local n="$1" picked=() p tries=0
   while [ "${#picked[@]}" -lt "$n" ]; do
@@ -281,6 +281,7 @@ EOF
   CLUSTER_NAME="gale-topology-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   local ports sched_ports gw_ports members="" gw_urls="" i
   read -r -a ports <<<"$(pick_ports 5)"
+  [ "${#ports[@]}" -eq 5 ] || exit 1
   sched_ports=("${ports[@]:0:3}")
   gw_ports=("${ports[@]:3:2}")
   for i in 0 1 2; do
@@ -306,13 +307,18 @@ EOF
     [[ "$extra" =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || die "extra env '$extra' is not NAME=VALUE"
   done
 
+  # POOL: the generated pool (empty with a pools file of your own)
+  local pool_env="$pool"
+  if [ -n "${TOPOLOGY_POOLS_FILE:-}" ]; then
+    pool_env=""
+  fi
   cat >"$DIR/topology.env" <<EOF
 CLUSTER_NAME=$CLUSTER_NAME
 SCHEDULER_MEMBERS=$members
 GATEWAY_URLS=$gw_urls
 GATEWAY_URL_0=http://127.0.0.1:${gw_ports[0]}
 GATEWAY_URL_1=http://127.0.0.1:${gw_ports[1]}
-POOL=$pool
+POOL=$pool_env
 ADMIN_TOKEN_FILE=$ADMIN_TOKEN_FILE
 EOF
 

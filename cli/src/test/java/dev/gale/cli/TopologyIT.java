@@ -111,6 +111,16 @@ class TopologyIT {
       assertThat(Files.readString(dir.resolve("env/" + role + ".env"))).doesNotContain(admin);
     }
 
+    TopologyScript.Run listing = script.run("status", 60);
+    assertThat(listing.code()).as(listing.output()).isZero();
+    for (String role : TopologyScript.ROLES) {
+      assertThat(listing.output())
+          .containsPattern("(?m)^" + role + " +" + script.pid(role).orElseThrow() + " +running ");
+    }
+    assertThat(listing.output())
+        .contains(gateways.get(0).toString(), gateways.get(1).toString())
+        .containsPattern("(?m)^block +\\d+ +running +local-");
+
     // the scaler's status through either gateway: its two local blocks, running, are the workers
     JsonNode status = get(1, "/v1/pools/" + pool);
     assertThat(status.at("/settings/provider").asText()).isEqualTo("local");
