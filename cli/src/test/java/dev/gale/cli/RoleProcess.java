@@ -124,6 +124,8 @@ final class RoleProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    // its children, found while it still runs: once it exits they are re-parented and lost
+    java.util.List<ProcessHandle> children = process.toHandle().descendants().toList();
     if (process.isAlive()) {
       process.destroy();
       try {
@@ -136,5 +138,6 @@ final class RoleProcess implements AutoCloseable {
       }
     }
     process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+    children.forEach(ProcessHandle::destroyForcibly);
   }
 }

@@ -69,7 +69,7 @@ class ScalerRoleIT {
     String member = "127.0.0.1:" + RoleProcess.freePort();
     started(
             "scheduler",
-            Map.of(),
+            Map.of("GALE_HOME", home.resolve("scheduler").toString()), // its own fresh store
             "scheduler",
             "--port",
             member.substring(member.indexOf(':') + 1),

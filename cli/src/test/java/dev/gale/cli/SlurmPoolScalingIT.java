@@ -23,6 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code gale up} bursting onto a real Slurm ({@code scripts/slurm-testbed.sh}): a {@code slurm}
@@ -83,48 +85,73 @@ class SlurmPoolScalingIT {
     return out.isEmpty() ? List.of() : List.of(out.split("\\s+"));
   }
 
-  @Test
-  void aBurstToASlurmPoolStartsJobsWhoseWorkersRunTheTasksThenScalesBackToZero() throws Exception {
-    up = UpProcess.start(home, false, "--workers", "0");
-    token = up.adminToken();
-    call(
-        "PUT",
-        "/v1/pools/hpc",
-        "{\"provider\":\"slurm\",\"minBlocks\":0,\"maxBlocks\":2,\"initBlocks\":0,"
-            + "\"slotsPerNode\":1,\"maxIdleSeconds\":3,\"options\":{\"slurmConf\":\""
-            + slurm.conf()
-            + "\",\"walltime\":\"00:10:00\",\"gracePeriodSeconds\":2,\"scriptDir\":\""
-            + home.resolve("slurm")
-            + "\"}}");
+  /** Settings of a batch pool on the testbed: the same Slurm, natively or through PBS commands. */
+  private String poolSettings(String provider, int maxBlocks, String walltime, int drainSeconds) {
+    String site =
+        provider.equals("slurm")
+            ? "\"slurmConf\":\"" + slurm.conf() + "\",\"gracePeriodSeconds\":2"
+            : "\"commandEnv\":{\"SLURM_CONF\":\"" + slurm.conf() + "\"}";
+    return "{\"provider\":\""
+        + provider
+        + "\",\"minBlocks\":0,\"maxBlocks\":"
+        + maxBlocks
+        + ",\"initBlocks\":0,\"slotsPerNode\":1,\"maxIdleSeconds\":3,\"drainSeconds\":"
+        + drainSeconds
+        + ",\"options\":{"
+        + site
+        + ",\"walltime\":\""
+        + walltime
+        + "\",\"scriptDir\":\""
+        + home.resolve(provider)
+        + "\"}}";
+  }
+
+  /** Submits {@code n} tasks of a function printing its batch job id after {@code sleep}. */
+  private List<String> submitWhereTasks(String pool, int n, int sleep) throws Exception {
     String fn =
         call(
                 "POST",
                 "/v1/functions",
-                "{\"name\":\"where\",\"kind\":\"shell\",\"pool\":\"hpc\",\"spec\":{\"command\":"
-                    + "[\"sh\",\"-c\",\"sleep 1; echo $SLURM_JOB_ID\"]}}")
+                "{\"name\":\"where\",\"kind\":\"shell\",\"pool\":\""
+                    + pool
+                    + "\",\"spec\":{\"command\":[\"sh\",\"-c\",\"sleep "
+                    + sleep
+                    + "; echo $SLURM_JOB_ID\"]}}")
             .get("id")
             .asText();
     ObjectNode batch = Json.object();
     ArrayNode tasks = batch.putArray("tasks");
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < n; i++) {
       tasks.addObject().put("function", fn);
     }
     List<String> ids = new ArrayList<>();
     call("POST", "/v1/tasks", batch.toString())
         .get("tasks")
         .forEach(t -> ids.add(t.get("id").asText()));
+    return ids;
+  }
 
-    AtomicInteger mostBlocks = new AtomicInteger();
-    Set<String> jobIds = new HashSet<>();
+  /** The tasks once all ended; while waiting, notes the most blocks and every job id seen. */
+  private JsonNode awaitEnded(
+      String pool,
+      List<String> ids,
+      AtomicInteger mostBlocks,
+      Set<String> jobIds,
+      Set<String> drained) {
     JsonNode[] done = new JsonNode[1];
     await()
-        .atMost(Duration.ofSeconds(120))
+        .atMost(Duration.ofSeconds(150))
         .pollInterval(Duration.ofMillis(250))
         .until(
             () -> {
-              JsonNode blocks = call("GET", "/v1/pools/hpc", null).at("/scaler/blocks");
+              JsonNode blocks = call("GET", "/v1/pools/" + pool, null).at("/scaler/blocks");
               mostBlocks.accumulateAndGet(blocks.size(), Math::max);
-              blocks.forEach(b -> jobIds.add(b.path("jobId").asText()));
+              for (JsonNode b : blocks) {
+                jobIds.add(b.path("jobId").asText());
+                if (b.path("draining").asBoolean()) {
+                  drained.add(b.path("jobId").asText());
+                }
+              }
               ObjectNode wait = Json.object().put("wait", 1);
               ArrayNode a = wait.putArray("ids");
               ids.forEach(a::add);
@@ -137,27 +164,79 @@ class SlurmPoolScalingIT {
               }
               return true;
             });
-    assertThat(mostBlocks.get()).as("never more than maxBlocks").isBetween(1, 2);
-    for (JsonNode t : done[0]) {
-      assertThat(t.get("state").asText()).as(t.toString()).isEqualTo("succeeded");
-      assertThat(t.get("worker").asText()).startsWith("slurm-");
-      assertThat(t.at("/result/stdout").asText().trim())
-          .as("SLURM_JOB_ID seen by the task")
-          .isIn(jobIds);
-    }
+    return done[0];
+  }
 
+  private void awaitNoJobs(String pool) {
     await()
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(500))
         .until(
             () ->
-                call("GET", "/v1/pools/hpc", null).at("/scaler/blocks").isEmpty()
+                call("GET", "/v1/pools/" + pool, null).at("/scaler/blocks").isEmpty()
                     && queuedJobs().isEmpty());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"slurm", "pbs"})
+  void aBurstToABatchPoolStartsJobsWhoseWorkersRunTheTasksThenScalesBackToZero(String provider)
+      throws Exception {
+    up = UpProcess.start(home, false, "--workers", "0");
+    token = up.adminToken();
+    call("PUT", "/v1/pools/hpc", poolSettings(provider, 2, "00:10:00", 0));
+    List<String> ids = submitWhereTasks("hpc", 4, 1);
+
+    AtomicInteger mostBlocks = new AtomicInteger();
+    Set<String> jobIds = new HashSet<>();
+    JsonNode done = awaitEnded("hpc", ids, mostBlocks, jobIds, new HashSet<>());
+    assertThat(mostBlocks.get()).as("never more than maxBlocks").isBetween(1, 2);
+    for (JsonNode t : done) {
+      assertThat(t.get("state").asText()).as(t.toString()).isEqualTo("succeeded");
+      assertThat(t.get("worker").asText()).startsWith(provider + "-");
+      assertThat(t.at("/result/stdout").asText().trim())
+          .as("SLURM_JOB_ID seen by the task")
+          .isIn(jobIds);
+    }
+
+    awaitNoJobs("hpc");
     JsonNode idle = call("GET", "/v1/pools/hpc", null);
     assertThat(idle.at("/scaler/metrics/decisions/3b").asInt()).isGreaterThanOrEqualTo(1);
     assertThat(idle.at("/scaler/healthy").asBoolean()).isTrue();
     up.process.destroy();
     assertThat(up.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(up.process.exitValue()).isZero();
+  }
+
+  /**
+   * A one-minute job drained 35 s before its walltime: it takes no new task after ~25 s (the
+   * worker's start included), the task it runs ends there, what it had prefetched is handed back, a
+   * replacement job takes the rest (32 s of work in all), and nothing fails or is lost.
+   */
+  @Test
+  void aBlockIsDrainedBeforeItsWalltimeAndReplacedWhileWorkRemains() throws Exception {
+    up = UpProcess.start(home, false, "--workers", "0");
+    token = up.adminToken();
+    call("PUT", "/v1/pools/short", poolSettings("slurm", 1, "00:01:00", 35));
+    List<String> ids = submitWhereTasks("short", 8, 4);
+
+    Set<String> jobIds = new HashSet<>();
+    Set<String> drained = new HashSet<>();
+    JsonNode done = awaitEnded("short", ids, new AtomicInteger(), jobIds, drained);
+    Set<String> ranIn = new HashSet<>();
+    for (JsonNode t : done) {
+      assertThat(t.get("state").asText()).as(t.toString()).isEqualTo("succeeded");
+      for (JsonNode e : t.path("attemptErrors")) {
+        assertThat(e.path("code").asText())
+            .as("never cut by the walltime, only handed back unstarted: " + t)
+            .isEqualTo("worker_draining");
+      }
+      ranIn.add(t.at("/result/stdout").asText().trim());
+    }
+    assertThat(drained).as("blocks seen draining").isNotEmpty();
+    assertThat(ranIn).as("the work went on in a replacement job").hasSizeGreaterThanOrEqualTo(2);
+    assertThat(ranIn).containsAnyElementsOf(drained);
+    assertThat(call("GET", "/v1/pools/short", null).at("/scaler/metrics/decisions/4a").asInt())
+        .isGreaterThanOrEqualTo(1);
+    awaitNoJobs("short");
   }
 }
