@@ -104,8 +104,6 @@ final class SpawnHelper implements AutoCloseable {
   LaunchedProcess launch(List<String> argv, Path cwd, Map<String, String> env, int maxOutputBytes)
       throws IOException {
     long id = ids.incrementAndGet();
-    Spawned spawned = new Spawned(id);
-    running.put(id, spawned);
     ObjectNode request = Json.object().put("op", "spawn").put("id", id);
     ArrayNode args = request.putArray("argv");
     argv.forEach(args::add);
@@ -113,8 +111,16 @@ final class SpawnHelper implements AutoCloseable {
     ObjectNode envNode = request.putObject("env");
     env.forEach(envNode::put);
     request.put("max", maxOutputBytes);
+    byte[] line;
     try {
-      send(request);
+      line = Json.writeBytes(request);
+    } catch (RuntimeException e) {
+      throw new IOException("cannot encode the command for the spawn helper: " + e.getMessage(), e);
+    }
+    Spawned spawned = new Spawned(id);
+    running.put(id, spawned);
+    try {
+      send(line);
     } catch (IOException e) {
       running.remove(id);
       return new Lost(lostMessage());
@@ -140,7 +146,10 @@ final class SpawnHelper implements AutoCloseable {
   }
 
   private void send(ObjectNode request) throws IOException {
-    byte[] line = Json.writeBytes(request);
+    send(Json.writeBytes(request));
+  }
+
+  private void send(byte[] line) throws IOException {
     synchronized (requests) {
       requests.write(line);
       requests.write('\n');

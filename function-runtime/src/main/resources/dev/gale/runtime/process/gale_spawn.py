@@ -103,7 +103,20 @@ class Helper:
             line = bytes(self.inbuf[:nl])
             del self.inbuf[: nl + 1]
             if line.strip():
-                self.handle(json.loads(line))
+                self.handle_line(line)
+
+    def handle_line(self, line):
+        req = None
+        try:
+            req = json.loads(line)
+            self.handle(req)
+        except Exception as exc:  # noqa: B902 - one bad request must not end the others
+            rid = req.get("id") if isinstance(req, dict) else None
+            if rid is None or rid in self.children:
+                sys.stderr.write("gale spawn helper: bad request: %s\n" % exc)
+                sys.stderr.flush()
+            else:
+                self.send({"t": "failed", "id": rid, "errno": 0, "message": str(exc)})
 
     def handle(self, req):
         op = req.get("op")

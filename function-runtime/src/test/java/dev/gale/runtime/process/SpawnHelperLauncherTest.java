@@ -137,7 +137,7 @@ class SpawnHelperLauncherTest {
   }
 
   @Test
-  void aProgramThatCannotStartFailsTheLaunchWithItsError() {
+  void aProgramThatCannotStartFailsTheLaunchWithItsError() throws Exception {
     assertThatThrownBy(
             () -> launcher.launch(List.of("/no/such/program"), dir, Map.of(), 100).waitFor())
         .isInstanceOf(IOException.class)
@@ -147,7 +147,15 @@ class SpawnHelperLauncherTest {
             () -> launcher.launch(List.of("true"), dir.resolve("missing"), Map.of(), 100))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("error=2");
-    assertThat(launcher.helperPid()).as("the helper survives bad requests").isPositive();
+    long helper = launcher.helperPid();
+    assertThatThrownBy(() -> launcher.launch(List.of("echo", "a\0b"), dir, Map.of(), 100))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("null");
+    assertThatThrownBy(
+            () -> launcher.launch(List.of("echo", "bad \uD800 text"), dir, Map.of(), 100).waitFor())
+        .isInstanceOf(IOException.class);
+    assertThat(launcher.helperPid()).as("the helper survives bad requests").isEqualTo(helper);
+    assertThat(run(launcher, "echo fine").stdout()).isEqualTo("fine\n");
   }
 
   @Test
