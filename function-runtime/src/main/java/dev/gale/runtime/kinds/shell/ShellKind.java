@@ -6,9 +6,11 @@ import dev.gale.api.InvalidRequestException;
 import dev.gale.api.Json;
 import dev.gale.api.RawJson;
 import dev.gale.api.protocol.FunctionSpec;
-import dev.gale.runtime.process.BoundedCapture;
-import dev.gale.runtime.process.ProcessTrees;
-import dev.gale.runtime.process.WorkDirs;
+import dev.gale.runtime.process.LaunchedProcess;
+import dev.gale.runtime.process.ProcessBuilderLauncher;
+import dev.gale.runtime.process.ProcessLauncher;
+import dev.gale.runtime.process.ProcessOutcome;
+import dev.gale.runtime.process.SpawnHelperLauncher;
 import dev.gale.runtime.spi.Attempt;
 import dev.gale.runtime.spi.AttemptOutcome;
 import dev.gale.runtime.spi.Cancellation;
@@ -19,17 +21,12 @@ import dev.gale.runtime.spi.PreparedFunction;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The {@code shell} kind: runs a program with an argv built from a template, never through a shell.
@@ -47,21 +44,52 @@ public final class ShellKind implements FunctionKind {
   static final Duration KILL_GRACE = Duration.ofSeconds(2);
 
   /** How long output pipes may stay open after the program exited (held by its background jobs). */
-  static final Duration PIPE_LINGER = Duration.ofMillis(500);
+  static final Duration PIPE_LINGER = LaunchedProcess.PIPE_LINGER;
+
+  /**
+   * Selects how programs are started: {@code helper} (the default, through a long-lived spawn
+   * helper) or {@code jvm} (a {@link ProcessBuilder} per program). System property {@code
+   * gale.runtime.spawn}, else the environment variable {@code GALE_RUNTIME_SPAWN}.
+   */
+  public static final String SPAWN_PROPERTY = "gale.runtime.spawn";
 
   private final ScheduledExecutorService timer;
-  private final ExecutorService pumps;
+  private final ProcessLauncher launcher;
 
   public ShellKind(KindEnvironment environment) {
+    this(environment, spawnMode());
+  }
+
+  /**
+   * @param spawnMode {@code helper} or {@code jvm}, see {@link #SPAWN_PROPERTY}
+   */
+  public ShellKind(KindEnvironment environment, String spawnMode) {
     this.timer = environment.timer();
-    AtomicInteger n = new AtomicInteger();
-    this.pumps =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "gale-shell-io-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    this.launcher =
+        switch (spawnMode) {
+          case "helper" ->
+              new SpawnHelperLauncher(
+                  environment.python(),
+                  environment.workDir().resolve("spawn"),
+                  new ProcessBuilderLauncher());
+          case "jvm" -> new ProcessBuilderLauncher();
+          default ->
+              throw new IllegalArgumentException(
+                  SPAWN_PROPERTY + " must be 'helper' or 'jvm', got '" + spawnMode + "'");
+        };
+  }
+
+  private static String spawnMode() {
+    String mode = System.getProperty(SPAWN_PROPERTY);
+    if (mode == null || mode.isBlank()) {
+      mode = System.getenv("GALE_RUNTIME_SPAWN");
+    }
+    return mode == null || mode.isBlank() ? "helper" : mode.strip();
+  }
+
+  /** The launcher this kind starts programs with; for tests. */
+  ProcessLauncher launcher() {
+    return launcher;
   }
 
   @Override
@@ -115,6 +143,7 @@ public final class ShellKind implements FunctionKind {
         env.put(field.getKey(), value.asText());
       }
     }
+    launcher.warmUp();
     return new ShellFunction(template, Map.copyOf(env));
   }
 
@@ -124,7 +153,7 @@ public final class ShellKind implements FunctionKind {
 
   @Override
   public void close() {
-    pumps.shutdownNow();
+    launcher.close();
   }
 
   private final class ShellFunction implements PreparedFunction {
@@ -154,50 +183,46 @@ public final class ShellKind implements FunctionKind {
         return AttemptOutcome.failure(cancellation.reason().code(), "not started: cancelled");
       }
 
-      ProcessBuilder pb = new ProcessBuilder(argv).directory(attempt.workDir().toFile());
-      Map<String, String> environment = pb.environment();
-      WorkDirs.scrubAgentVariables(environment);
-      environment.putAll(env);
+      Map<String, String> environment = new HashMap<>(env);
       environment.put("GALE_TASK_ID", attempt.taskId());
       environment.put("GALE_ATTEMPT", Integer.toString(attempt.attempt()));
 
-      Process process;
+      LaunchedProcess process;
       try {
-        process = pb.start();
+        process =
+            launcher.launch(
+                argv, attempt.workDir(), environment, attempt.limits().maxOutputBytes());
       } catch (IOException e) {
         return AttemptOutcome.failure(
             ErrorCodes.EXEC_FAILED,
             "cannot run '" + argv.get(0) + "': " + rootMessage(e),
             Json.object().put("program", argv.get(0)));
       }
-      int max = attempt.limits().maxOutputBytes();
-      BoundedCapture out = new BoundedCapture(max);
-      BoundedCapture err = new BoundedCapture(max);
-      try {
-        process.getOutputStream().close();
-      } catch (IOException e) {
-        // the program may already have exited; stdin stays empty either way
-      }
-      Future<?> outPump = pumps.submit(() -> out.pump(process.getInputStream()));
-      Future<?> errPump = pumps.submit(() -> err.pump(process.getErrorStream()));
-
-      int exitCode;
+      ProcessOutcome ended;
       try (Cancellation.Registration ignored =
-          cancellation.onCancel(() -> ProcessTrees.kill(process.toHandle(), KILL_GRACE, timer))) {
-        exitCode = process.waitFor();
+          cancellation.onCancel(() -> process.kill(KILL_GRACE, timer))) {
+        ended = process.waitFor();
       } catch (InterruptedException e) {
-        ProcessTrees.killForcibly(process.toHandle());
+        process.killForcibly();
         throw e;
       }
-      long lingerUntil = System.nanoTime() + PIPE_LINGER.toNanos();
-      awaitPump(outPump, lingerUntil);
-      awaitPump(errPump, lingerUntil);
+      if (ended.lost() != null) {
+        if (cancellation.isCancelled()) {
+          return AttemptOutcome.failure(
+              cancellation.reason().code(), "process tree killed: " + cancellation.reason());
+        }
+        return AttemptOutcome.failure(
+            ErrorCodes.PROCESS_DIED,
+            "'" + argv.get(0) + "' was lost: " + ended.lost(),
+            Json.object().put("exitCode", -1).put("program", argv.get(0)));
+      }
+      int exitCode = ended.exitCode();
 
       ObjectNode result = Json.object();
       result.put("exitCode", exitCode);
-      result.put("stdout", out.text());
-      result.put("stderr", err.text());
-      result.put("truncated", out.truncated() || err.truncated());
+      result.put("stdout", ended.stdout());
+      result.put("stderr", ended.stderr());
+      result.put("truncated", ended.truncated());
       if (cancellation.isCancelled()) {
         return AttemptOutcome.failure(
             cancellation.reason().code(), "process tree killed: " + cancellation.reason(), result);
@@ -207,17 +232,6 @@ public final class ShellKind implements FunctionKind {
             ErrorCodes.NONZERO_EXIT, "'" + argv.get(0) + "' exited with code " + exitCode, result);
       }
       return AttemptOutcome.success(RawJson.of(result));
-    }
-  }
-
-  private static void awaitPump(Future<?> pump, long untilNanos) throws InterruptedException {
-    long left = untilNanos - System.nanoTime();
-    try {
-      pump.get(Math.max(0, left), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      // a background child still holds the pipe; report what arrived so far
-    } catch (java.util.concurrent.ExecutionException e) {
-      // the pump swallows I/O errors; nothing else can fail
     }
   }
 

@@ -4,9 +4,11 @@ import static dev.gale.runtime.testfn.Attempts.attempt;
 import static dev.gale.runtime.testfn.Attempts.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gale.api.InvalidRequestException;
+import dev.gale.runtime.process.SpawnHelperLauncher;
 import dev.gale.runtime.spi.ArtifactSource;
 import dev.gale.runtime.spi.Attempt;
 import dev.gale.runtime.spi.AttemptOutcome;
@@ -17,7 +19,9 @@ import dev.gale.runtime.spi.PreparedFunction;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -34,7 +38,14 @@ class ShellKindTest {
   @BeforeEach
   void setUp() {
     timer = Executors.newSingleThreadScheduledExecutor();
-    kind = new ShellKind(new KindEnvironment(dir, 2, "python3", ArtifactSource.NONE, timer));
+    kind =
+        new ShellKind(
+            new KindEnvironment(dir, 2, "python3", ArtifactSource.NONE, timer), spawnMode());
+  }
+
+  /** How the kind under test starts programs; see {@link ShellKind#SPAWN_PROPERTY}. */
+  String spawnMode() {
+    return "helper";
   }
 
   @AfterEach
@@ -138,11 +149,18 @@ class ShellKindTest {
                 "shell",
                 "{\"command\":[\"sh\",\"-c\","
                     + "\"sleep 100 & echo $! > bg.pid; echo $$ > sh.pid; sleep 100; echo never\"]}"));
-    timer.schedule(
-        () -> cancellation.cancel(Cancellation.Reason.TIMEOUT), 500, TimeUnit.MILLISECONDS);
-    long start = System.nanoTime();
+    // the timeout fires once the tree is complete (a fixed delay would race a slow start)
+    Thread timeout =
+        new Thread(
+            () -> {
+              Awaitility.await()
+                  .atMost(Duration.ofSeconds(60))
+                  .until(() -> Files.exists(a.workDirPath().resolve("sh.pid")));
+              cancellation.cancel(Cancellation.Reason.TIMEOUT);
+            });
+    timeout.start();
     var outcome = f.run(a);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    timeout.join();
     var e = error(outcome);
     assertThat(e.code()).isEqualTo("timeout");
     long bg = Long.parseLong(Files.readString(a.workDirPath().resolve("bg.pid")).trim());
@@ -154,12 +172,57 @@ class ShellKindTest {
   void cancellationStopsTheCommandPromptly() throws Exception {
     Cancellation cancellation = new Cancellation();
     Attempt a = attempt(dir, "{}", cancellation, Limits.DEFAULT);
-    PreparedFunction f = kind.prepare(spec("shell", "{\"command\":[\"sleep\",\"100\"]}"));
-    timer.schedule(
-        () -> cancellation.cancel(Cancellation.Reason.CANCELLED), 200, TimeUnit.MILLISECONDS);
-    long start = System.nanoTime();
+    PreparedFunction f =
+        kind.prepare(
+            spec("shell", "{\"command\":[\"sh\",\"-c\",\"echo $$ > sh.pid; exec sleep 100\"]}"));
+    java.util.concurrent.atomic.AtomicLong cancelledAt =
+        new java.util.concurrent.atomic.AtomicLong();
+    // cancel once the program runs (starting it may take long on a loaded machine)
+    Thread canceller =
+        new Thread(
+            () -> {
+              Awaitility.await()
+                  .atMost(Duration.ofSeconds(60))
+                  .until(() -> Files.exists(a.workDirPath().resolve("sh.pid")));
+              cancelledAt.set(System.nanoTime());
+              cancellation.cancel(Cancellation.Reason.CANCELLED);
+            });
+    canceller.start();
     assertThat(error(f.run(a)).code()).isEqualTo("cancelled");
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    canceller.join();
+    // the semantic under test: a cancelled program is gone within the 2 s kill grace
+    assertThat(Duration.ofNanos(System.nanoTime() - cancelledAt.get()))
+        .isLessThan(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void aTaskWhoseSpawnHelperDiesFailsWithProcessDiedAndLaterTasksRun() throws Exception {
+    assumeTrue(spawnMode().equals("helper"), "only programs started by the helper");
+    Attempt a = attempt(dir, "{}", new Cancellation(), Limits.DEFAULT);
+    PreparedFunction f =
+        kind.prepare(
+            spec("shell", "{\"command\":[\"sh\",\"-c\",\"echo $$ > sh.pid; sleep 100\"]}"));
+    ExecutorService slot = Executors.newSingleThreadExecutor();
+    try {
+      Future<AttemptOutcome> running = slot.submit(() -> f.run(a));
+      Path pidFile = a.workDirPath().resolve("sh.pid");
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> Files.exists(pidFile) && Files.size(pidFile) > 1);
+      long sh = Long.parseLong(Files.readString(pidFile).trim());
+      long helper = ((SpawnHelperLauncher) kind.launcher()).helperPid();
+      ProcessHandle.of(helper).orElseThrow().destroyForcibly();
+
+      var e = error(running.get(30, TimeUnit.SECONDS));
+      assertThat(e.code()).isEqualTo("process_died");
+      assertThat(e.message()).contains("spawn helper died");
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !runs(sh));
+    } finally {
+      slot.shutdownNow();
+    }
+    assertThat(result(run("{\"command\":[\"echo\",\"ok\"]}", "{}")).path("stdout").asText())
+        .isEqualTo("ok\n");
+    assertThat(((SpawnHelperLauncher) kind.launcher()).helperPid()).isPositive();
   }
 
   @Test
