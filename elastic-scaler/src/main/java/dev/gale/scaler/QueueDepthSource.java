@@ -20,4 +20,12 @@ public interface QueueDepthSource {
    *     tick and reports the pool unhealthy with the message
    */
   QueueDepth depth(String pool);
+
+  /**
+   * Only the tasks queued for a pool: what a loop without blocks checks between two ticks, to react
+   * to a burst at once. Override it when that is cheaper than {@link #depth}.
+   */
+  default long queued(String pool) {
+    return depth(pool).queued();
+  }
 }

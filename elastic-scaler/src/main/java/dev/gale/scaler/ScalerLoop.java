@@ -79,6 +79,7 @@ public final class ScalerLoop implements AutoCloseable {
   private boolean stopped;
   private boolean closed;
   private ScheduledFuture<?> scheduled;
+  private ScheduledFuture<?> wake;
   private volatile ScalerStatus status;
 
   private ScalerLoop(Builder b) {
@@ -140,6 +141,33 @@ public final class ScalerLoop implements AutoCloseable {
       scheduled =
           executor.scheduleWithFixedDelay(
               this::tickQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+      if (interval.toMillis() > WAKE_MILLIS) {
+        wake =
+            executor.scheduleWithFixedDelay(
+                this::wakeIfWorkArrived, WAKE_MILLIS, WAKE_MILLIS, TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  /** How often a pool without blocks looks for work between two ticks. */
+  static final long WAKE_MILLIS = 200;
+
+  /**
+   * Ticks at once when the pool has no block and tasks are queued, so that a burst to a pool scaled
+   * to zero does not wait for the next tick: one queue-depth read, no provider call.
+   */
+  private void wakeIfWorkArrived() {
+    synchronized (lock) {
+      if (stopped || closed || !blocks.isEmpty()) {
+        return;
+      }
+    }
+    try {
+      if (depthSource.queued(pool) > 0) {
+        tickQuietly();
+      }
+    } catch (RuntimeException e) {
+      log.debug("pool {}: queue depth not read between ticks: {}", pool, e.toString());
     }
   }
 
@@ -290,6 +318,9 @@ public final class ScalerLoop implements AutoCloseable {
       // a tick is never running here: it holds the lock; later scheduled ticks see the flag
       stopped = true;
       f = scheduled;
+      if (wake != null) {
+        wake.cancel(false);
+      }
     }
     if (f != null) {
       f.cancel(false);

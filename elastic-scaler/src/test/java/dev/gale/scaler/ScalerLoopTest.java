@@ -301,6 +301,31 @@ class ScalerLoopTest {
   }
 
   @Test
+  void aPoolWithoutBlocksReactsToQueuedWorkWithoutWaitingForTheNextTick() throws Exception {
+    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+    try {
+      provider = new LocalProvider(BlockCommand.of("sleep", "300"), dir, Duration.ZERO);
+      loop =
+          ScalerLoop.builder("default", provider, depth)
+              .settings(PoolSettings.builder().minBlocks(0).initBlocks(0).maxBlocks(2).build())
+              .clock(clock)
+              .executor(executor)
+              .interval(Duration.ofHours(1))
+              .build();
+      loop.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> depth.reads >= 1); // the first tick
+      assertThat(blockIds()).isEmpty();
+      depth.set(1, 0, Map.of());
+      await().atMost(Duration.ofSeconds(10)).until(() -> !blockIds().isEmpty());
+      blockIds().forEach(this::process);
+      loop.stop();
+    } finally {
+      executor.shutdownNow();
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void startTicksOnTheExecutorUntilStopped() throws Exception {
     ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
     try {

@@ -91,6 +91,11 @@ final class SchedulerBridge
     return new QueueDepth(queued, running, byBlock);
   }
 
+  @Override
+  public long queued(String pool) {
+    return scheduler.queueDepth(pool);
+  }
+
   /** Running attempts by pool and worker, read at most once per {@link #RUNNING_MAX_AGE_NANOS}. */
   private Map<String, Map<String, Integer>> running() {
     synchronized (this) {
