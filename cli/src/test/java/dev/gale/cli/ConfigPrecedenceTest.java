@@ -22,7 +22,7 @@ class ConfigPrecedenceTest {
     Files.writeString(f, "gale.up.workers=4\ngale.gateway.port=9000\n");
     CliTestSupport.Run r =
         run(
-            Map.of("GALE_GATEWAY_PORT", "9100", "GALE_TOKEN", "secret"),
+            Map.of("GALE_GATEWAY_PORT", "9100", "GALE_TOKEN", "tok-not-shown"),
             "config",
             "--config",
             f.toString());
@@ -34,7 +34,7 @@ class ConfigPrecedenceTest {
     assertThat(out.at("/gale.gateway.port/source").asText()).isEqualTo("env");
     assertThat(out.at("/gale.gateway.port/env").asText()).isEqualTo("GALE_GATEWAY_PORT");
     assertThat(out.at("/gale.client.token/value").asText()).isEqualTo("(set)");
-    assertThat(r.out()).doesNotContain("secret");
+    assertThat(r.out()).doesNotContain("tok-not-shown");
   }
 
   @Test

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Proof that a full stop and start loses nothing: {@code gale up} is stopped and started again on
  * the same store (the embedded database, then PostgreSQL) and functions, tokens and finished
- * results are all there, while tasks that were queued or running run to completion.
+ * results are all there, while tasks that were queued or running run to completion. Transfer
+ * records survive too (a finished copy as it was; one whose copy was cut by the stop is no longer
+ * shown running); the gateway's file roots come from the {@code gale.transfer.*} keys of the {@code
+ * --config} file.
  */
 class RestartIT {
   private static final HttpClient HTTP =
@@ -42,8 +45,16 @@ class RestartIT {
   }
 
   private void stopAndStartAgain(String... storeArgs) throws Exception {
+    Path data = java.nio.file.Files.createDirectories(home.resolve("data"));
+    java.nio.file.Files.writeString(data.resolve("in.txt"), "transferred");
+    Path config =
+        java.nio.file.Files.writeString(
+            home.resolve("gale.properties"), "gale.transfer.file.roots=" + data + "\n");
     List<String> args = new ArrayList<>(List.of("--workers", "1", "--slots", "1"));
+    args.addAll(List.of("--config", config.toString()));
     args.addAll(List.of(storeArgs));
+    String copied;
+    String cut;
     String user;
     String echo;
     String sleep;
@@ -118,11 +129,83 @@ class RestartIT {
         assertThat(System.nanoTime()).as("the sleep task starts").isLessThan(deadline);
         Thread.sleep(100);
       }
-      up.process.destroy(); // SIGTERM: a clean stop, while one task runs and two are queued
-      up.assertStopsCleanly();
+      copied =
+          call(
+                  up.url,
+                  "POST",
+                  "/v1/transfers",
+                  user,
+                  "{\"source\":\""
+                      + data.resolve("in.txt").toUri()
+                      + "\",\"destination\":\""
+                      + data.resolve("copy.txt").toUri()
+                      + "\"}")
+              .get("id")
+              .asText();
+      while (!call(up.url, "GET", "/v1/transfers/" + copied, user, null)
+          .get("state")
+          .asText()
+          .equals("succeeded")) {
+        assertThat(System.nanoTime()).as("the copy finishes").isLessThan(deadline);
+        Thread.sleep(100);
+      }
+      assertThat(java.nio.file.Files.readString(data.resolve("copy.txt"))).isEqualTo("transferred");
+      // a copy from a server that accepts and never answers: still running at the stop
+      try (java.net.ServerSocket silent = new java.net.ServerSocket(0)) {
+        List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread accept =
+            new Thread(
+                () -> {
+                  try {
+                    while (true) {
+                      held.add(silent.accept());
+                    }
+                  } catch (java.io.IOException e) {
+                    // closed
+                  }
+                });
+        accept.setDaemon(true);
+        accept.start();
+        cut =
+            call(
+                    up.url,
+                    "POST",
+                    "/v1/transfers",
+                    user,
+                    "{\"source\":\"http://127.0.0.1:"
+                        + silent.getLocalPort()
+                        + "/big.bin\",\"destination\":\""
+                        + data.resolve("big.bin").toUri()
+                        + "\"}")
+                .get("id")
+                .asText();
+        while (held.isEmpty()) {
+          assertThat(System.nanoTime()).as("the stalled copy connects").isLessThan(deadline);
+          Thread.sleep(100);
+        }
+        Thread.sleep(2000); // past the store's write delay
+        up.process.destroy(); // SIGTERM: a clean stop, while one task runs and two are queued
+        up.assertStopsCleanly();
+        for (java.net.Socket h : held) {
+          h.close();
+        }
+      }
     }
 
     try (UpProcess up = UpProcess.start(home, false, args.toArray(String[]::new))) {
+      // transfer records survived: the finished one as it was, the cut one no longer running
+      JsonNode t1 = call(up.url, "GET", "/v1/transfers/" + copied, user, null);
+      assertThat(t1.get("state").asText()).isEqualTo("succeeded");
+      assertThat(t1.get("bytesDone").asLong()).isEqualTo("transferred".length());
+      JsonNode t2 = call(up.url, "GET", "/v1/transfers/" + cut + "", user, null);
+      // the stopping gateway may record its cancel before the cluster goes; else the load fails it
+      assertThat(t2.get("state").asText()).as(t2.toString()).isIn("failed", "cancelled");
+      if (t2.get("state").asText().equals("failed")) {
+        assertThat(t2.at("/error/code").asText()).isEqualTo("transfer_lost");
+      }
+      assertThat(call(up.url, "GET", "/v1/transfers", user, null).get("transfers"))
+          .extracting(t -> t.get("id").asText())
+          .contains(copied, cut);
       // the user token and the functions survived
       JsonNode functions = call(up.url, "GET", "/v1/functions", user, null).get("functions");
       assertThat(functions).extracting(f -> f.get("id").asText()).contains(echo, sleep);

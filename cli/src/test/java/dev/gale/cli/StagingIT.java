@@ -24,15 +24,25 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * {@code $file}, {@code outputs} and {@code resultTo} end to end through the running service: a
  * scheduler member, a gateway and a real node agent in this JVM, staging through the file stager
- * (its allowed root a temporary directory).
+ * (its allowed root a temporary directory); and the same through S3 (S3Proxy in this JVM) with a
+ * {@code gale worker} process of pool {@code s3}, configured only by its {@code GALE_TRANSFER_S3_*}
+ * environment.
  */
 class StagingIT {
   @TempDir static Path store;
@@ -43,9 +53,14 @@ class StagingIT {
   private static NodeAgent agent;
   private static String user;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final String S3_ACCESS_KEY = "gale-access";
+  private static final String S3_SECRET_KEY = "gale-secret-key";
+  private static S3Proxy s3proxy;
+  private static S3Client s3;
+  private static RoleProcess s3Worker;
 
   @BeforeAll
-  static void start() {
+  static void start() throws Exception {
     scheduler = Schedulers.member(SchedulerOptions.forTests());
     vertx = Vertx.vertx();
     gateway =
@@ -65,10 +80,74 @@ class StagingIT {
                     TransferSettings.of(Map.of("gale.transfer.file.roots", store.toString())::get))
                 .build());
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(agent::isConnected);
+    startS3Worker();
+  }
+
+  /** S3Proxy on loopback with bucket {@code lab}, and a worker process that reaches it. */
+  private static void startS3Worker() throws Exception {
+    s3proxy =
+        S3Proxy.builder()
+            .blobStore(new TransientNio2BlobStore())
+            .endpoint(URI.create("http://127.0.0.1:0"))
+            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, S3_ACCESS_KEY, S3_SECRET_KEY)
+            .ignoreUnknownHeaders(true)
+            .build();
+    s3proxy.start();
+    URI endpoint = URI.create("http://127.0.0.1:" + s3proxy.getPort());
+    s3 =
+        S3Client.builder()
+            .endpointOverride(endpoint)
+            .region(Region.US_EAST_1)
+            .forcePathStyle(true)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(S3_ACCESS_KEY, S3_SECRET_KEY)))
+            .build();
+    s3.createBucket(b -> b.bucket("lab"));
+    s3Worker =
+        RoleProcess.start(
+            "s3-worker",
+            Map.of(
+                "GALE_WORKER_TOKEN",
+                gateway.tokens().mint("workers", Role.WORKER, null),
+                "GALE_HOME",
+                work.resolve("s3-worker-home").toString(),
+                "GALE_TRANSFER_S3_ENDPOINT",
+                endpoint.toString(),
+                "GALE_TRANSFER_S3_REGION",
+                "us-east-1",
+                "GALE_TRANSFER_S3_PATH_STYLE",
+                "true",
+                "GALE_TRANSFER_S3_ACCESS_KEY_ID",
+                S3_ACCESS_KEY,
+                "GALE_TRANSFER_S3_SECRET_ACCESS_KEY",
+                S3_SECRET_KEY),
+            "worker",
+            "--url",
+            "http://127.0.0.1:" + gateway.port(),
+            "--pool",
+            "s3",
+            "--slots",
+            "2",
+            "--drain-seconds",
+            "1");
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(120))
+        .until(() -> get("/v1/workers").toString().contains("\"s3\""));
   }
 
   @AfterAll
   static void stop() throws Exception {
+    if (s3Worker != null) {
+      s3Worker.close();
+      assertThat(s3Worker.output()).doesNotContain(S3_SECRET_KEY);
+    }
+    if (s3 != null) {
+      s3.close();
+    }
+    if (s3proxy != null) {
+      s3proxy.stop();
+    }
     agent.close();
     gateway.close();
     vertx.close().await(10, TimeUnit.SECONDS);
@@ -88,6 +167,17 @@ class StagingIT {
     return Json.readTree(r.body());
   }
 
+  private static JsonNode get(String path) throws Exception {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+                .header("Authorization", "Bearer " + gateway.tokens().mint("ops", Role.ADMIN, null))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return Json.readTree(r.body());
+  }
+
   private static String register(String command, String extra) throws Exception {
     return post(
             "/v1/functions",
@@ -103,6 +193,18 @@ class StagingIT {
 
   private static JsonNode invoke(String fn, String args) throws Exception {
     return post("/v1/functions/" + fn + "/invoke", "{\"args\":" + args + ",\"wait\":30}", 200);
+  }
+
+  /** Runs on the worker of pool {@code s3}. */
+  private static JsonNode invokeOnS3Worker(String fn, String args) throws Exception {
+    return post(
+        "/v1/functions/" + fn + "/invoke",
+        "{\"args\":" + args + ",\"pool\":\"s3\",\"wait\":60}",
+        200);
+  }
+
+  private static String s3Text(String key) {
+    return s3.getObjectAsBytes(b -> b.bucket("lab").key(key)).asUtf8String();
   }
 
   private static String url(String name) {
@@ -165,5 +267,50 @@ class StagingIT {
     JsonNode plain = invoke(register(big, ""), "{}");
     assertThat(plain.get("state").asText()).isEqualTo("failed");
     assertThat(plain.get("error").get("code").asText()).isEqualTo("result_too_large");
+  }
+
+  @Test
+  void anS3InputIsStagedByAWorkerConfiguredThroughItsEnvironment() throws Exception {
+    s3.putObject(b -> b.bucket("lab").key("in/data.txt"), RequestBody.fromString("from s3"));
+    String fn = register("[\"cat\",\"{input}\"]", "");
+    JsonNode t = invokeOnS3Worker(fn, "{\"input\":{\"$file\":\"s3://lab/in/data.txt\"}}");
+    assertThat(t.get("state").asText()).as(t.toString()).isEqualTo("succeeded");
+    assertThat(t.get("result").get("stdout").asText()).isEqualTo("from s3");
+    assertThat(t.get("pool").asText()).isEqualTo("s3");
+  }
+
+  @Test
+  void anOutputIsUploadedToS3() throws Exception {
+    String fn =
+        register(
+            "[\"sh\",\"-c\",\"printf %s {name} > out.txt\"]",
+            ",\"outputs\":[{\"path\":\"out.txt\",\"to\":\"s3://lab/outs/{name}.txt\"}]");
+    JsonNode t = invokeOnS3Worker(fn, "{\"name\":\"sample-9\"}");
+    assertThat(t.get("state").asText()).as(t.toString()).isEqualTo("succeeded");
+    assertThat(s3Text("outs/sample-9.txt")).isEqualTo("sample-9");
+  }
+
+  @Test
+  void anOversizeResultIsOffloadedToS3() throws Exception {
+    String big = "[\"sh\",\"-c\",\"head -c 3000 /dev/urandom | od\"]";
+    String fn = register(big, ",\"resultTo\":\"s3://lab/results\"");
+    JsonNode t = invokeOnS3Worker(fn, "{}");
+    assertThat(t.get("state").asText()).as(t.toString()).isEqualTo("succeeded");
+    String ref = t.get("result").get("$ref_url").asText();
+    assertThat(ref).isEqualTo("s3://lab/results/" + t.get("id").asText() + ".json");
+    String stored = s3Text("results/" + t.get("id").asText() + ".json");
+    assertThat((long) stored.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+        .isEqualTo(t.get("result").get("size").asLong());
+    assertThat(Json.readTree(stored).get("stdout").asText()).isNotBlank();
+  }
+
+  @Test
+  void aMissingS3ObjectFailsWithStagingFailed() throws Exception {
+    String fn = register("[\"cat\",\"{input}\"]", "");
+    JsonNode t = invokeOnS3Worker(fn, "{\"input\":{\"$file\":\"s3://lab/in/nothing.txt\"}}");
+    assertThat(t.get("state").asText()).isEqualTo("failed");
+    assertThat(t.get("error").get("code").asText()).isEqualTo("staging_failed");
+    assertThat(t.get("error").get("message").asText()).contains("s3://lab/in/nothing.txt");
+    assertThat(t.toString()).doesNotContain(S3_SECRET_KEY);
   }
 }

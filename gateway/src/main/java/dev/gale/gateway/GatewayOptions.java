@@ -1,5 +1,6 @@
 package dev.gale.gateway;
 
+import dev.gale.transfer.TransferSettings;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -27,6 +28,9 @@ import java.util.UUID;
  *     /v1/tasks/wait}; default 10,000
  * @param gatewayId this gateway's id, shown in {@code GET /v1/workers}; default {@code gw-} and a
  *     random UUID
+ * @param transfer the {@code gale.transfer.*} settings of the site-to-site transfers this gateway
+ *     runs ({@code /v1/transfers}); default {@link TransferSettings#fromSystem()} (system
+ *     properties, then {@code GALE_TRANSFER_*} variables)
  */
 public record GatewayOptions(
     String host,
@@ -39,7 +43,8 @@ public record GatewayOptions(
     int maxWaitSeconds,
     int heartbeatSeconds,
     int maxBatchSize,
-    String gatewayId) {
+    String gatewayId,
+    TransferSettings transfer) {
 
   /** The largest WebSocket message a worker connection accepts (an artifact, base64-encoded). */
   public static final int MAX_WORKER_MESSAGE_BYTES = 64 * 1024 * 1024;
@@ -47,6 +52,7 @@ public record GatewayOptions(
   public GatewayOptions {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(gatewayId, "gatewayId");
+    Objects.requireNonNull(transfer, "transfer");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, not " + port);
     }
@@ -96,7 +102,8 @@ public record GatewayOptions(
         .maxWaitSeconds(maxWaitSeconds)
         .heartbeatSeconds(heartbeatSeconds)
         .maxBatchSize(maxBatchSize)
-        .gatewayId(gatewayId);
+        .gatewayId(gatewayId)
+        .transfer(transfer);
   }
 
   /** Builder for {@link GatewayOptions}; each setter's default is stated on the record. */
@@ -112,6 +119,7 @@ public record GatewayOptions(
     private int heartbeatSeconds = 5;
     private int maxBatchSize = 10_000;
     private String gatewayId = "gw-" + UUID.randomUUID();
+    private TransferSettings transfer;
 
     private Builder() {}
 
@@ -182,6 +190,15 @@ public record GatewayOptions(
     }
 
     /**
+     * The {@code gale.transfer.*} settings of this gateway's site-to-site transfers; default {@link
+     * TransferSettings#fromSystem()}, read when the options are built.
+     */
+    public Builder transfer(TransferSettings v) {
+      transfer = v;
+      return this;
+    }
+
+    /**
      * The options.
      *
      * @throws IllegalArgumentException when a limit is not positive or the port is out of range
@@ -198,7 +215,8 @@ public record GatewayOptions(
           maxWaitSeconds,
           heartbeatSeconds,
           maxBatchSize,
-          gatewayId);
+          gatewayId,
+          transfer != null ? transfer : TransferSettings.fromSystem());
     }
   }
 }

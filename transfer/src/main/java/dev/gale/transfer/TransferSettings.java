@@ -32,17 +32,86 @@ import java.util.function.Function;
  */
 public final class TransferSettings {
 
+  /** How a key's value is checked before anything is built from it. */
+  public enum Kind {
+    /** Free text. */
+    TEXT,
+    /** Free text that is never shown: listings print {@code (set)}, errors leave it out. */
+    SECRET,
+    /** A whole number from 0 to {@link Integer#MAX_VALUE}. */
+    INT,
+    /** A whole number from 0 to {@link Long#MAX_VALUE}. */
+    LONG,
+    /** {@code true} or {@code false}. */
+    BOOLEAN,
+    /** An absolute URL with a scheme. */
+    URL
+  }
+
   /**
    * One setting.
    *
    * @param key the full key, e.g. {@code gale.transfer.s3.endpoint}
    * @param defaultValue its default as text (empty for none)
    * @param description one line for the configuration reference
+   * @param kind how a value is checked
    */
-  public record Key(String key, String defaultValue, String description) {
+  public record Key(String key, String defaultValue, String description, Kind kind) {
+    /** A free-text key. */
+    public Key(String key, String defaultValue, String description) {
+      this(key, defaultValue, description, Kind.TEXT);
+    }
+
     /** The environment variable: {@code GALE_TRANSFER_S3_ENDPOINT}. */
     public String envVar() {
       return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /** Whether the value is a credential that must not be shown. */
+    public boolean isSecret() {
+      return kind == Kind.SECRET;
+    }
+
+    /**
+     * Checks a value of this key (blank means the default and is always valid).
+     *
+     * @return the reason it is invalid, e.g. {@code "not a whole number"}, or null when it is valid
+     */
+    public String problem(String value) {
+      if (value == null || value.isBlank()) {
+        return null;
+      }
+      String v = value.trim();
+      switch (kind) {
+        case INT, LONG -> {
+          try {
+            long n = Long.parseLong(v);
+            if (n < 0 || (kind == Kind.INT && n > Integer.MAX_VALUE)) {
+              return "out of range (0 to "
+                  + (kind == Kind.INT ? Integer.MAX_VALUE : Long.MAX_VALUE)
+                  + ")";
+            }
+          } catch (NumberFormatException e) {
+            return "not a whole number";
+          }
+        }
+        case BOOLEAN -> {
+          if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+            return "not true or false";
+          }
+        }
+        case URL -> {
+          try {
+            if (new URI(v).getScheme() == null) {
+              return "not a URL with a scheme (http://host:port)";
+            }
+          } catch (java.net.URISyntaxException e) {
+            return "not a URL (" + e.getReason() + ")";
+          }
+        }
+        default -> {}
+      }
+      return null;
     }
   }
 
@@ -55,41 +124,61 @@ public final class TransferSettings {
               "directories file:// URLs may use ("
                   + File.pathSeparator
                   + "-separated); none: file URLs are refused"),
-          new Key("gale.transfer.http.max-retries", "5", "retries of a failed HTTP request"),
-          new Key("gale.transfer.http.read-timeout-seconds", "30", "HTTP read timeout"),
-          new Key("gale.transfer.s3.endpoint", "", "S3 endpoint URL; empty: AWS"),
+          new Key(
+              "gale.transfer.http.max-retries", "5", "retries of a failed HTTP request", Kind.INT),
+          new Key("gale.transfer.http.read-timeout-seconds", "30", "HTTP read timeout", Kind.INT),
+          new Key("gale.transfer.s3.endpoint", "", "S3 endpoint URL; empty: AWS", Kind.URL),
           new Key("gale.transfer.s3.region", "", "S3 region; empty: the AWS default chain"),
-          new Key("gale.transfer.s3.path-style", "false", "path-style bucket addressing"),
+          new Key(
+              "gale.transfer.s3.path-style", "false", "path-style bucket addressing", Kind.BOOLEAN),
           new Key(
               "gale.transfer.s3.access-key-id", "", "S3 access key; empty: the AWS default chain"),
-          new Key("gale.transfer.s3.secret-access-key", "", "S3 secret key"),
-          new Key("gale.transfer.s3.multipart-threshold-bytes", "16777216", "multipart above this"),
-          new Key("gale.transfer.s3.part-size-bytes", "8388608", "multipart part size"),
-          new Key("gale.transfer.s3.max-concurrency", "8", "parts in flight per transfer"),
+          new Key("gale.transfer.s3.secret-access-key", "", "S3 secret key", Kind.SECRET),
+          new Key(
+              "gale.transfer.s3.multipart-threshold-bytes",
+              "16777216",
+              "multipart above this",
+              Kind.LONG),
+          new Key("gale.transfer.s3.part-size-bytes", "8388608", "multipart part size", Kind.LONG),
+          new Key(
+              "gale.transfer.s3.max-concurrency", "8", "parts in flight per transfer", Kind.INT),
           new Key("gale.transfer.globus.client-id", "", "Globus service account; empty: no globus"),
-          new Key("gale.transfer.globus.client-secret", "", "its secret"),
+          new Key("gale.transfer.globus.client-secret", "", "its secret", Kind.SECRET),
           new Key("gale.transfer.globus.local-endpoint", "", "this node's Globus collection id"),
           new Key("gale.transfer.globus.local-root", "", "the directory that collection's / shows"),
-          new Key("gale.transfer.globus.auth-url", "https://auth.globus.org", "Globus Auth"),
+          new Key(
+              "gale.transfer.globus.auth-url", "https://auth.globus.org", "Globus Auth", Kind.URL),
           new Key(
               "gale.transfer.globus.transfer-url",
               "https://transfer.api.globus.org/v0.10",
-              "Globus Transfer API"),
+              "Globus Transfer API",
+              Kind.URL),
           new Key(
               "gale.transfer.globus.sync-level",
               "",
               "exists, size, mtime or checksum; empty: copy"),
-          new Key("gale.transfer.globus.task-timeout-seconds", "3600", "bound on one Globus task"),
-          new Key("gale.transfer.staging.parallelism", "4", "transfers at once per node"),
+          new Key(
+              "gale.transfer.globus.task-timeout-seconds",
+              "3600",
+              "bound on one Globus task",
+              Kind.INT),
+          new Key("gale.transfer.staging.parallelism", "4", "transfers at once per node", Kind.INT),
           new Key("gale.transfer.staging.cache-dir", "", "per-node input cache; empty: none"),
-          new Key("gale.transfer.staging.cache-max-bytes", "10737418240", "cache size"),
-          new Key("gale.transfer.staging.max-input-bytes", "10737418240", "largest input"),
+          new Key("gale.transfer.staging.cache-max-bytes", "10737418240", "cache size", Kind.LONG),
+          new Key(
+              "gale.transfer.staging.max-input-bytes", "10737418240", "largest input", Kind.LONG),
           new Key(
               "gale.transfer.staging.max-total-input-bytes",
               "53687091200",
-              "largest sum of a task's inputs"),
-          new Key("gale.transfer.copy.max-concurrent", "2", "site-to-site transfers at once"),
-          new Key("gale.transfer.copy.files-in-parallel", "4", "files of one transfer at once"),
+              "largest sum of a task's inputs",
+              Kind.LONG),
+          new Key(
+              "gale.transfer.copy.max-concurrent", "2", "site-to-site transfers at once", Kind.INT),
+          new Key(
+              "gale.transfer.copy.files-in-parallel",
+              "4",
+              "files of one transfer at once",
+              Kind.INT),
           new Key("gale.transfer.copy.spool-dir", "", "where copies pass through; empty: tmp"));
 
   private final Function<String, String> lookup;
@@ -101,6 +190,32 @@ public final class TransferSettings {
   /** Settings read by key through {@code lookup} (null or blank: the default). */
   public static TransferSettings of(Function<String, String> lookup) {
     return new TransferSettings(lookup);
+  }
+
+  /**
+   * Settings read from system properties named like the keys ({@code -Dgale.transfer.file.roots=…})
+   * and else from environment variables such as {@code GALE_TRANSFER_S3_ENDPOINT}: what a process
+   * uses when it was given no settings explicitly.
+   */
+  public static TransferSettings fromSystem() {
+    Map<String, String> env = System.getenv();
+    return new TransferSettings(
+        key -> {
+          String p = System.getProperty(key);
+          return p != null && !p.isBlank() ? p : env.get(keyOf(key).envVar());
+        });
+  }
+
+  /**
+   * The key with this name.
+   *
+   * @throws IllegalStateException for a name that is not in {@link #KEYS}
+   */
+  public static Key keyOf(String key) {
+    return KEYS.stream()
+        .filter(k -> k.key().equals(key))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("unknown key " + key));
   }
 
   /** Settings read from environment variables such as {@code GALE_TRANSFER_S3_ENDPOINT}. */
@@ -183,11 +298,7 @@ public final class TransferSettings {
     String key = "gale.transfer." + shortKey;
     String v = lookup.apply(key);
     if (v == null || v.isBlank()) {
-      return KEYS.stream()
-          .filter(k -> k.key().equals(key))
-          .findFirst()
-          .orElseThrow(() -> new IllegalStateException("unknown key " + key))
-          .defaultValue();
+      return keyOf(key).defaultValue();
     }
     return v.trim();
   }

@@ -65,4 +65,36 @@ class TransferSettingsTest {
         .extracting(TransferSettings.Key::envVar)
         .contains("GALE_TRANSFER_S3_SECRET_ACCESS_KEY", "GALE_TRANSFER_STAGING_CACHE_DIR");
   }
+
+  @Test
+  void checksEachValueByItsKindAndNeverNeedsTheDefaultChecked() {
+    for (TransferSettings.Key k : TransferSettings.KEYS) {
+      assertThat(k.problem(k.defaultValue())).as(k.key()).isNull();
+      assertThat(k.problem("")).isNull();
+    }
+    TransferSettings.Key parallelism = TransferSettings.keyOf("gale.transfer.staging.parallelism");
+    assertThat(parallelism.problem("many")).isEqualTo("not a whole number");
+    assertThat(parallelism.problem("-1")).startsWith("out of range");
+    assertThat(parallelism.problem("99999999999")).startsWith("out of range");
+    assertThat(parallelism.problem(" 8 ")).isNull();
+    assertThat(TransferSettings.keyOf("gale.transfer.s3.path-style").problem("yes"))
+        .isEqualTo("not true or false");
+    assertThat(TransferSettings.keyOf("gale.transfer.s3.endpoint").problem("localhost"))
+        .startsWith("not a URL");
+    assertThat(TransferSettings.keyOf("gale.transfer.s3.secret-access-key").isSecret()).isTrue();
+    assertThat(TransferSettings.keyOf("gale.transfer.globus.client-secret").isSecret()).isTrue();
+    assertThat(TransferSettings.keyOf("gale.transfer.s3.region").isSecret()).isFalse();
+    assertThatThrownBy(() -> TransferSettings.keyOf("gale.transfer.nope"))
+        .hasMessage("unknown key gale.transfer.nope");
+  }
+
+  @Test
+  void fromSystemPrefersASystemPropertyOverTheEnvironment() {
+    System.setProperty("gale.transfer.staging.parallelism", "3");
+    try {
+      assertThat(TransferSettings.fromSystem().stagingOptions().parallelism()).isEqualTo(3);
+    } finally {
+      System.clearProperty("gale.transfer.staging.parallelism");
+    }
+  }
 }

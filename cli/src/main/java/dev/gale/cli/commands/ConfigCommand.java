@@ -5,12 +5,17 @@ import dev.gale.api.Json;
 import dev.gale.cli.Main;
 import dev.gale.cli.config.Config;
 import dev.gale.cli.config.ConfigKey;
+import dev.gale.transfer.TransferSettings;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code gale config}: every known key with its value, origin and environment variable. */
+/**
+ * {@code gale config}: every known key ({@link ConfigKey} and the transfer module's {@link
+ * TransferSettings#KEYS}) with its value, origin, environment variable, default and description.
+ * Credentials show as {@code (set)}.
+ */
 @Command(
     name = "config",
     mixinStandardHelpOptions = true,
@@ -35,6 +40,17 @@ public final class ConfigCommand implements Callable<Integer> {
       e.put("value", value);
       e.put("source", v.source().name().toLowerCase(java.util.Locale.ROOT));
       e.put("env", k.envVar() + (k.envAlias() == null ? "" : " or " + k.envAlias()));
+      e.put("default", k.defaultValue());
+      e.put("description", k.description());
+    }
+    // the transfer module's keys are listed in one place, TransferSettings.KEYS
+    for (TransferSettings.Key k : TransferSettings.KEYS) {
+      Config.Value v = config.lookupTransfer(k.key());
+      ObjectNode e = out.putObject(k.key());
+      e.put("value", k.isSecret() && v.value() != null ? "(set)" : v.value());
+      e.put("source", v.source().name().toLowerCase(java.util.Locale.ROOT));
+      e.put("env", k.envVar());
+      e.put("default", k.defaultValue().isEmpty() ? null : k.defaultValue());
       e.put("description", k.description());
     }
     spec.commandLine()

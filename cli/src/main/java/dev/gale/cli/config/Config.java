@@ -1,5 +1,6 @@
 package dev.gale.cli.config;
 
+import dev.gale.transfer.TransferSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
@@ -17,6 +19,10 @@ import java.util.TreeSet;
  * are applied by picocli; this class answers for everything below them. All values found in the
  * environment and the file are checked against their key's {@link ConfigKey.Type} when loading, so
  * a bad value fails before anything starts, naming where it came from.
+ *
+ * <p>Besides the keys of {@link ConfigKey}, the transfer module's keys ({@link
+ * TransferSettings#KEYS}, {@code gale.transfer.*}) resolve the same way: they are listed only
+ * there, and reach the gateway and the node agents as one {@link #transfer()} object.
  */
 public final class Config {
   /** Where a value came from. */
@@ -31,9 +37,13 @@ public final class Config {
   public record Value(String value, Source source, String origin) {}
 
   private final Map<ConfigKey, Value> values;
+  private final Map<String, Value> transferValues;
+  private final Path file;
 
-  private Config(Map<ConfigKey, Value> values) {
+  private Config(Map<ConfigKey, Value> values, Map<String, Value> transferValues, Path file) {
     this.values = values;
+    this.transferValues = transferValues;
+    this.file = file;
   }
 
   /** Defaults only. */
@@ -52,7 +62,7 @@ public final class Config {
   public static Config load(Map<String, String> env, Path file) {
     Properties props = file == null ? new Properties() : readFile(file);
     for (String name : new TreeSet<>(props.stringPropertyNames())) {
-      if (ConfigKey.byKey(name) == null) {
+      if (ConfigKey.byKey(name) == null && !isTransferKey(name)) {
         throw new ConfigException(
             "config file " + file + ": unknown key '" + name + "'" + suggestion(name));
       }
@@ -80,7 +90,66 @@ public final class Config {
       }
       values.put(k, v);
     }
-    return new Config(values);
+    Map<String, Value> transfer = new LinkedHashMap<>();
+    for (TransferSettings.Key k : TransferSettings.KEYS) {
+      transfer.put(k.key(), resolve(k, env, props, file));
+    }
+    return new Config(values, transfer, file);
+  }
+
+  private static Value resolve(
+      TransferSettings.Key k, Map<String, String> env, Properties props, Path file) {
+    String fromEnv = env.get(k.envVar());
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return new Value(check(k, fromEnv.trim(), k.envVar()), Source.ENV, k.envVar());
+    }
+    String fromFile = props.getProperty(k.key());
+    if (fromFile != null && !fromFile.isBlank()) {
+      String where = "config file " + file + ": " + k.key();
+      return new Value(check(k, fromFile.trim(), where), Source.FILE, file.toString());
+    }
+    return k.defaultValue().isEmpty()
+        ? new Value(null, Source.NONE, null)
+        : new Value(k.defaultValue(), Source.DEFAULT, null);
+  }
+
+  private static String check(TransferSettings.Key k, String v, String where) {
+    String problem = k.problem(v);
+    if (problem != null) {
+      throw new ConfigException(where + "='" + (k.isSecret() ? "(secret)" : v) + "': " + problem);
+    }
+    return v;
+  }
+
+  private static boolean isTransferKey(String name) {
+    return TransferSettings.KEYS.stream().anyMatch(k -> k.key().equals(name));
+  }
+
+  /**
+   * The value of a transfer key ({@code gale.transfer.*}, see {@link TransferSettings#KEYS}) with
+   * where it came from.
+   *
+   * @throws IllegalArgumentException for a name that is not a transfer key
+   */
+  public Value lookupTransfer(String key) {
+    Value v = transferValues.get(key);
+    if (v == null) {
+      throw new IllegalArgumentException("not a gale.transfer key: " + key);
+    }
+    return v;
+  }
+
+  /**
+   * The {@code gale.transfer.*} settings as resolved here (environment, then config file, then
+   * defaults), for the gateway's copies and the node agents' staging.
+   */
+  public TransferSettings transfer() {
+    return TransferSettings.of(key -> transferValues.get(key).value());
+  }
+
+  /** The config file this configuration was read from, or null. */
+  public Path file() {
+    return file;
   }
 
   /** The value of a key (below flags), or null when it has none. */
@@ -153,17 +222,22 @@ public final class Config {
   }
 
   private static String suggestion(String name) {
-    ConfigKey best = null;
     int bestDistance = Integer.MAX_VALUE;
+    String best = null;
+    java.util.List<String> known = new java.util.ArrayList<>();
     for (ConfigKey k : ConfigKey.values()) {
-      int d = distance(name, k.key());
+      known.add(k.key());
+    }
+    TransferSettings.KEYS.forEach(k -> known.add(k.key()));
+    for (String k : known) {
+      int d = distance(name, k);
       if (d < bestDistance) {
         bestDistance = d;
         best = k;
       }
     }
     return best != null && bestDistance <= 3
-        ? " (did you mean " + best.key() + "?)"
+        ? " (did you mean " + best + "?)"
         : " (see 'gale config' for the known keys)";
   }
 

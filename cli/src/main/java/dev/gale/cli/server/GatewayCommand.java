@@ -83,7 +83,11 @@ public final class GatewayCommand implements Callable<Integer> {
     }
     GatewayOptions options;
     try {
-      options = limits.apply(GatewayOptions.builder().host(host).port(port)).build();
+      options =
+          limits
+              .apply(GatewayOptions.builder().host(host).port(port))
+              .transfer(Main.of(spec).config().transfer())
+              .build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -132,7 +132,11 @@ public final class UpCommand implements Callable<Integer> {
     }
     GatewayOptions gatewayOptions;
     try {
-      gatewayOptions = limits.apply(GatewayOptions.builder().host(host).port(port)).build();
+      gatewayOptions =
+          limits
+              .apply(GatewayOptions.builder().host(host).port(port))
+              .transfer(Main.of(spec).config().transfer())
+              .build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -176,11 +180,7 @@ public final class UpCommand implements Callable<Integer> {
               url,
               GaleLauncher.path(Main.of(spec).env()),
               workerJvmOptions,
-              List.of(
-                  "--drain-seconds",
-                  Integer.toString(drainSeconds),
-                  "--parent-pid",
-                  Long.toString(ProcessHandle.current().pid())),
+              workerArgs(),
               pool -> tokens.mint("admin", Role.WORKER, pool));
       ScalerService scaler =
           Scalers.service(
@@ -284,5 +284,20 @@ public final class UpCommand implements Callable<Integer> {
 
   private static String bracket(String host) {
     return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+  }
+
+  /**
+   * The arguments of the local workers: they read the same config file as this process (and inherit
+   * its environment), so their {@code gale.transfer.*} settings are this process's.
+   */
+  private List<String> workerArgs() {
+    List<String> args = new java.util.ArrayList<>();
+    args.addAll(List.of("--drain-seconds", Integer.toString(drainSeconds)));
+    args.addAll(List.of("--parent-pid", Long.toString(ProcessHandle.current().pid())));
+    Path file = Main.of(spec).config().file();
+    if (file != null) {
+      args.addAll(List.of("--config", file.toAbsolutePath().toString()));
+    }
+    return args;
   }
 }

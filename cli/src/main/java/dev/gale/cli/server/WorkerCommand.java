@@ -138,7 +138,8 @@ public final class WorkerCommand implements Callable<Integer> {
             .slots(slots)
             .workDir(workDir)
             .python(python)
-            .drainTimeout(Duration.ofSeconds(drainSeconds));
+            .drainTimeout(Duration.ofSeconds(drainSeconds))
+            .transfer(main.config().transfer());
     if (prefetch != null) {
       b.prefetch(prefetch);
     }

@@ -50,7 +50,7 @@ public final class GatewayCore {
     this.fetcher = new TerminalFetcher(scheduler, waiters, "gale-terminal-" + options.gatewayId());
     this.hub = new WorkerHub(vertx, scheduler, options, functions, recorder);
     this.longPolls = new LongPolls(vertx, scheduler, waiters);
-    this.transfers = new Transfers(scheduler, options.gatewayId(), Transfers::fromSystem);
+    this.transfers = new Transfers(scheduler, options.gatewayId(), options::transfer);
   }
 
   /** Starts the threads and subscribes to the scheduler's notifications. Blocks briefly. */

@@ -47,18 +47,12 @@ final class Transfers implements AutoCloseable {
 
   /**
    * Settings read from system properties named like the keys ({@code -Dgale.transfer.file.roots=…})
-   * and else from {@code GALE_TRANSFER_*} environment variables.
+   * and else from {@code GALE_TRANSFER_*} environment variables; prefer {@link
+   * dev.gale.gateway.GatewayOptions#transfer()}, which the command line fills from its
+   * configuration.
    */
   static TransferSettings fromSystem() {
-    Map<String, String> vars = System.getenv();
-    return TransferSettings.of(
-        key -> {
-          String p = System.getProperty(key);
-          if (p != null && !p.isBlank()) {
-            return p;
-          }
-          return vars.get(new TransferSettings.Key(key, "", "").envVar());
-        });
+    return TransferSettings.fromSystem();
   }
 
   private synchronized CopyEngine engine() {

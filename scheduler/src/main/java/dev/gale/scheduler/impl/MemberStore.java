@@ -72,6 +72,10 @@ final class MemberStore implements AutoCloseable {
         StoredMap.TOKENS, new JdbcMapStore<>(db, StoredMap.TOKENS, Codecs.json(TokenRecord.class)));
     stores.put(StoredMap.POOLS, new JdbcMapStore<>(db, StoredMap.POOLS, Codecs.text()));
     stores.put(StoredMap.TASKS, new JdbcMapStore<>(db, StoredMap.TASKS, new TaskRecordCodec()));
+    stores.put(
+        StoredMap.TRANSFERS,
+        new JdbcMapStore<>(
+            db, StoredMap.TRANSFERS, new dev.gale.scheduler.store.TransferRecordCodec()));
     return new MemberStore(db, stores);
   }
 

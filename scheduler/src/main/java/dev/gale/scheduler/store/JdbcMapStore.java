@@ -103,14 +103,17 @@ public final class JdbcMapStore<V> implements MapStore<String, V> {
     return body == null ? null : codec.decode(body);
   }
 
-  /** Stored values of these keys. A row that cannot be decoded is left out and logged. */
+  /**
+   * Stored values of these keys, as {@link RecordCodec#afterRestart} has them (Hazelcast calls this
+   * for the initial load of a cluster start). A row that cannot be decoded is left out and logged.
+   */
   @Override
   public Map<String, V> loadAll(Collection<String> keys) {
     Map<String, byte[]> rows = db.readAll(map, keys);
     Map<String, V> out = new HashMap<>(rows.size() * 2);
     for (var e : rows.entrySet()) {
       try {
-        out.put(e.getKey(), codec.decode(e.getValue()));
+        out.put(e.getKey(), codec.afterRestart(codec.decode(e.getValue())));
       } catch (RuntimeException ex) {
         LOG.error(
             "store: row {} of {} cannot be read and is left out: {}",

@@ -21,4 +21,13 @@ public interface RecordCodec<V> {
    * @throws StoreException when the bytes are not a value of this codec
    */
   V decode(byte[] bytes);
+
+  /**
+   * The value as a cluster start loads it from the database ({@code loadAll}), where a codec may
+   * settle what cannot have outlived the stop. The result must depend only on the value, so that
+   * loading the same row again gives the same value. Default: the value unchanged.
+   */
+  default V afterRestart(V value) {
+    return value;
+  }
 }

@@ -8,20 +8,31 @@ import java.util.List;
  * database is at; opening a store applies the missing migrations in order and refuses a database
  * newer than this code. Every statement is idempotent ({@code IF NOT EXISTS}), so two processes
  * migrating the same fresh database at once do no harm.
+ *
+ * <ol>
+ *   <li>the tables of functions, deleted functions, artifacts, tokens, pools and tasks;
+ *   <li>the table of transfer records ({@code gale_transfers}).
+ * </ol>
+ *
+ * A migration creates the tables of the {@link StoredMap}s whose {@link StoredMap#sinceSchema()} is
+ * its version.
  */
 final class Schema {
   /** The version this code writes and reads. */
-  static final int LATEST = 1;
+  static final int LATEST = 2;
 
   private Schema() {}
 
   /** The statements that bring a database from {@code version - 1} to {@code version}. */
   static List<String> migration(int version, SqlDialect dialect) {
-    if (version != 1) {
+    if (version < 1 || version > LATEST) {
       throw new IllegalArgumentException("no migration to schema version " + version);
     }
     List<String> sql = new ArrayList<>();
     for (StoredMap m : StoredMap.values()) {
+      if (m.sinceSchema() != version) {
+        continue;
+      }
       String body = dialect.bytesType(m.largeValues());
       if (m.isTasks()) {
         sql.add(
