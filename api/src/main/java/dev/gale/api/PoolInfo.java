@@ -24,4 +24,27 @@ public record PoolInfo(
     int slots,
     long queued,
     long running)
-    implements Serializable {}
+    implements Serializable {
+
+  /**
+   * The fields of a pool's settings ({@code PUT /v1/pools/{name}}): the provider, the scaling
+   * settings and the provider's {@code options}. The gateway refuses others; the elastic scaler
+   * reads them (plus {@code owner}, which only the service sets).
+   */
+  public static final java.util.Set<String> SETTINGS_FIELDS =
+      java.util.Set.of(
+          "provider",
+          "minBlocks",
+          "maxBlocks",
+          "initBlocks",
+          "nodesPerBlock",
+          "slotsPerNode",
+          "parallelism",
+          "maxIdleSeconds",
+          "drainSeconds",
+          "startBackoffSeconds",
+          "maxStartBackoffSeconds",
+          "unhealthyAfterFailures",
+          "stableAfterSeconds",
+          "options");
+}

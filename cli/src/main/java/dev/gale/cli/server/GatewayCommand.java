@@ -7,8 +7,6 @@ import dev.gale.cli.config.Setting;
 import dev.gale.gateway.Gateway;
 import dev.gale.gateway.GatewayOptions;
 import dev.gale.scheduler.Scheduler;
-import dev.gale.scheduler.SchedulerOptions;
-import dev.gale.scheduler.Schedulers;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.List;
@@ -95,22 +93,7 @@ public final class GatewayCommand implements Callable<Integer> {
     Closer closer = new Closer();
     Signals.onExit(closer::close);
     try {
-      Scheduler client;
-      try {
-        client =
-            Schedulers.client(
-                SchedulerOptions.builder().clusterName(clusterName).members(members).build());
-      } catch (IllegalStateException e) {
-        throw new RoleFailure(
-            "scheduler_unreachable",
-            "cannot reach scheduler cluster '"
-                + clusterName
-                + "' at "
-                + members
-                + ": "
-                + e.getMessage(),
-            e);
-      }
+      Scheduler client = Roles.connectClient(clusterName, members);
       closer.add("scheduler client", client::close);
       Vertx vertx = Vertx.vertx();
       closer.add("vert.x", () -> vertx.close().await(30, TimeUnit.SECONDS));

@@ -3,6 +3,8 @@ package dev.gale.cli.server;
 import dev.gale.gateway.Gateway;
 import dev.gale.gateway.GatewayOptions;
 import dev.gale.scheduler.Scheduler;
+import dev.gale.scheduler.SchedulerOptions;
+import dev.gale.scheduler.Schedulers;
 import io.vertx.core.Vertx;
 import java.net.BindException;
 import java.util.List;
@@ -32,6 +34,27 @@ final class Roles {
         }
       }
       throw e;
+    }
+  }
+
+  /**
+   * Connects to a scheduler cluster as a client; an unreachable cluster becomes a one-line {@code
+   * scheduler_unreachable} error.
+   */
+  static Scheduler connectClient(String clusterName, List<String> members) {
+    try {
+      return Schedulers.client(
+          SchedulerOptions.builder().clusterName(clusterName).members(members).build());
+    } catch (IllegalStateException e) {
+      throw new RoleFailure(
+          "scheduler_unreachable",
+          "cannot reach scheduler cluster '"
+              + clusterName
+              + "' at "
+              + members
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 }

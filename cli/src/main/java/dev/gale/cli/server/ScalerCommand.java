@@ -7,8 +7,6 @@ import dev.gale.cli.config.Setting;
 import dev.gale.gateway.auth.TokenService;
 import dev.gale.scaler.service.ScalerService;
 import dev.gale.scheduler.Scheduler;
-import dev.gale.scheduler.SchedulerOptions;
-import dev.gale.scheduler.Schedulers;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -114,22 +112,7 @@ public final class ScalerCommand implements Callable<Integer> {
     Signals.onExit(closer::close);
     PrintWriter out = spec.commandLine().getOut();
     try {
-      Scheduler client;
-      try {
-        client =
-            Schedulers.client(
-                SchedulerOptions.builder().clusterName(clusterName).members(members).build());
-      } catch (IllegalStateException e) {
-        throw new RoleFailure(
-            "scheduler_unreachable",
-            "cannot reach scheduler cluster '"
-                + clusterName
-                + "' at "
-                + members
-                + ": "
-                + e.getMessage(),
-            e);
-      }
+      Scheduler client = Roles.connectClient(clusterName, members);
       closer.add("scheduler client", client::close);
       List<String> created = PoolsFile.apply(client, pools);
       TokenService tokens = new TokenService(client);

@@ -47,23 +47,13 @@ public record PoolSpec(
     JsonNode source) {
 
   /** The top-level fields a pool's JSON may have. */
-  public static final Set<String> FIELDS =
-      Set.of(
-          "provider",
-          "minBlocks",
-          "maxBlocks",
-          "initBlocks",
-          "nodesPerBlock",
-          "slotsPerNode",
-          "parallelism",
-          "maxIdleSeconds",
-          "drainSeconds",
-          "startBackoffSeconds",
-          "maxStartBackoffSeconds",
-          "unhealthyAfterFailures",
-          "stableAfterSeconds",
-          "options",
-          "owner");
+  public static final Set<String> FIELDS = withOwner();
+
+  private static Set<String> withOwner() {
+    Set<String> s = new java.util.HashSet<>(dev.gale.api.PoolInfo.SETTINGS_FIELDS);
+    s.add("owner");
+    return Set.copyOf(s);
+  }
 
   /** Options the assembly reads; the provider never sees them. */
   public static final Set<String> ASSEMBLY_OPTIONS = Set.of("galeCommand");

@@ -255,22 +255,7 @@ final class TaskRequests {
   }
 
   /** The fields of a pool's settings a request may set. */
-  static final java.util.Set<String> POOL_FIELDS =
-      java.util.Set.of(
-          "provider",
-          "minBlocks",
-          "maxBlocks",
-          "initBlocks",
-          "nodesPerBlock",
-          "slotsPerNode",
-          "parallelism",
-          "maxIdleSeconds",
-          "drainSeconds",
-          "startBackoffSeconds",
-          "maxStartBackoffSeconds",
-          "unhealthyAfterFailures",
-          "stableAfterSeconds",
-          "options");
+  static final java.util.Set<String> POOL_FIELDS = dev.gale.api.PoolInfo.SETTINGS_FIELDS;
 
   private static final java.util.regex.Pattern PROVIDER =
       java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
