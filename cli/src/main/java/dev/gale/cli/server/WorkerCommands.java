@@ -1,10 +1,12 @@
 package dev.gale.cli.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.gale.api.InvalidRequestException;
 import dev.gale.api.Json;
 import dev.gale.scaler.BlockCommand;
 import dev.gale.scaler.service.BlockCommandFactory;
 import dev.gale.scaler.service.PoolSpec;
+import dev.gale.transfer.TransferSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,13 +76,13 @@ final class WorkerCommands implements BlockCommandFactory {
         args.addAll(List.of("--worker-id", "{block}"));
         args.addAll(localExtraArgs);
         return new BlockCommand(
-            WorkerLauncher.command(localJvmOptions, args), Map.of(TOKEN_ENV, token));
+            WorkerLauncher.command(localJvmOptions, args), env(spec, TOKEN_ENV, token));
       }
       case "kubernetes" -> {
         List<String> argv = new ArrayList<>(List.of("worker"));
         argv.addAll(agentArgs);
         argv.addAll(List.of("--worker-id", "{block}"));
-        return new BlockCommand(argv, Map.of(TOKEN_ENV, token));
+        return new BlockCommand(argv, env(spec, TOKEN_ENV, token));
       }
       default -> {
         String program = gale != null ? gale : launcher;
@@ -94,9 +96,84 @@ final class WorkerCommands implements BlockCommandFactory {
           argv.addAll(List.of("--worker-id", "{block}"));
         }
         return new BlockCommand(
-            argv, Map.of(TOKEN_ENV, token, "GALE_NO_BUILD", "1", "GALE_BLOCK", "{block}"));
+            argv, env(spec, TOKEN_ENV, token, "GALE_NO_BUILD", "1", "GALE_BLOCK", "{block}"));
       }
     }
+  }
+
+  /** The blocks' environment: the given pairs plus the pool's {@code options.transfer}. */
+  private static Map<String, String> env(PoolSpec spec, String... pairs) {
+    Map<String, String> env = new java.util.TreeMap<>(transferEnv(spec));
+    for (int i = 0; i < pairs.length; i += 2) {
+      env.put(pairs[i], pairs[i + 1]);
+    }
+    return env;
+  }
+
+  /**
+   * The {@code GALE_TRANSFER_*} variables of a pool's {@code options.transfer}: {@code
+   * gale.transfer.*} settings by their short name ({@code {"s3.endpoint": "http://...",
+   * "s3.path-style": true}}) that its workers stage data with. Credentials are refused: pool
+   * settings are shown to every user, so workers get them from their environment or the default
+   * credential chain (instance roles, service accounts).
+   *
+   * @throws InvalidRequestException for an unknown setting, a credential, or a bad value
+   */
+  static Map<String, String> transferEnv(PoolSpec spec) {
+    com.fasterxml.jackson.databind.node.ObjectNode t = spec.assemblyObject("transfer");
+    if (t == null) {
+      return Map.of();
+    }
+    Map<String, String> env = new java.util.TreeMap<>();
+    t.fields()
+        .forEachRemaining(
+            e -> {
+              String field = "options.transfer." + e.getKey();
+              TransferSettings.Key k =
+                  TransferSettings.KEYS.stream()
+                      .filter(x -> x.key().equals("gale.transfer." + e.getKey()))
+                      .findFirst()
+                      .orElseThrow(
+                          () ->
+                              invalidOption(
+                                  field,
+                                  "unknown transfer setting "
+                                      + e.getKey()
+                                      + " (known: "
+                                      + String.join(
+                                          ", ",
+                                          TransferSettings.KEYS.stream()
+                                              .filter(x -> !x.isSecret())
+                                              .map(
+                                                  x -> x.key().substring("gale.transfer.".length()))
+                                              .sorted()
+                                              .toList())
+                                      + ")"));
+              if (k.isSecret()) {
+                throw invalidOption(
+                    field,
+                    field
+                        + " is a credential: pool settings are visible to every user, so give it"
+                        + " to the workers in their environment ("
+                        + k.envVar()
+                        + ") or through the default credential chain");
+              }
+              JsonNode v = e.getValue();
+              if (!v.isValueNode() || v.isNull()) {
+                throw invalidOption(field, field + " must be a string, number or boolean");
+              }
+              String problem = k.problem(v.asText());
+              if (problem != null) {
+                throw invalidOption(field, field + "='" + v.asText() + "': " + problem);
+              }
+              env.put(k.envVar(), v.asText());
+            });
+    return env;
+  }
+
+  private static InvalidRequestException invalidOption(String field, String message) {
+    return new InvalidRequestException(
+        "invalid_request", message, Json.object().put("field", field));
   }
 
   /**
@@ -107,6 +184,7 @@ final class WorkerCommands implements BlockCommandFactory {
    *     launcher by path, or one that is not an absolute path or a plain program name
    */
   static String check(PoolSpec spec) {
+    transferEnv(spec);
     String gale = spec.assemblyOption("galeCommand");
     if (gale == null) {
       return null;

@@ -56,6 +56,59 @@ class WorkerCommandsTest {
   }
 
   @Test
+  void aPoolsTransferSettingsReachItsWorkersAsEnvironmentButCredentialsAreRefused() {
+    BlockCommand c =
+        commands.command(
+            spec(
+                "s3pool",
+                "{\"provider\":\"slurm\",\"options\":{\"transfer\":{"
+                    + "\"s3.endpoint\":\"http://minio.site:9000\",\"s3.path-style\":true,"
+                    + "\"staging.parallelism\":8}}}"));
+    assertThat(c.env())
+        .containsEntry("GALE_TRANSFER_S3_ENDPOINT", "http://minio.site:9000")
+        .containsEntry("GALE_TRANSFER_S3_PATH_STYLE", "true")
+        .containsEntry("GALE_TRANSFER_STAGING_PARALLELISM", "8")
+        .containsEntry("GALE_WORKER_TOKEN", "gale_token-of-s3pool");
+
+    assertThatThrownBy(
+            () ->
+                WorkerCommands.check(
+                    spec(
+                        "p",
+                        "{\"provider\":\"local\",\"options\":{\"transfer\":"
+                            + "{\"s3.secret-access-key\":\"shh\"}}}")))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("options.transfer.s3.secret-access-key is a credential")
+        .hasMessageContaining("GALE_TRANSFER_S3_SECRET_ACCESS_KEY")
+        .hasMessageNotContaining("shh");
+    assertThatThrownBy(
+            () ->
+                WorkerCommands.check(
+                    spec(
+                        "p",
+                        "{\"provider\":\"local\",\"options\":{\"transfer\":"
+                            + "{\"s3.endpont\":\"http://x\"}}}")))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageStartingWith("unknown transfer setting s3.endpont (known: ")
+        .hasMessageContaining("s3.endpoint");
+    assertThatThrownBy(
+            () ->
+                WorkerCommands.check(
+                    spec(
+                        "p",
+                        "{\"provider\":\"local\",\"options\":{\"transfer\":"
+                            + "{\"staging.parallelism\":\"many\"}}}")))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("options.transfer.staging.parallelism='many'");
+    assertThatThrownBy(
+            () ->
+                WorkerCommands.check(
+                    spec("p", "{\"provider\":\"local\",\"options\":{\"transfer\":\"x\"}}")))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessage("options.transfer must be an object");
+  }
+
+  @Test
   void kubernetesBlocksPassTheWorkerArgumentsToTheImagesEntrypoint() {
     BlockCommand c =
         commands.command(

@@ -28,8 +28,8 @@ import java.util.TreeSet;
  * from the provider ({@link ProviderFactory#blockWalltime}: {@code options.walltime} of a batch
  * pool), so that blocks are drained {@code drainSeconds} before their batch limit.
  *
- * <p>Options in {@link #ASSEMBLY_OPTIONS} ({@code galeCommand}) are read by the assembly that
- * builds the node-agent command, never passed to the provider.
+ * <p>Options in {@link #ASSEMBLY_OPTIONS} ({@code galeCommand}, {@code transfer}) are read by the
+ * assembly that builds the node-agent command, never passed to the provider.
  *
  * @param name the pool's name
  * @param provider the provider key
@@ -56,7 +56,7 @@ public record PoolSpec(
   }
 
   /** Options the assembly reads; the provider never sees them. */
-  public static final Set<String> ASSEMBLY_OPTIONS = Set.of("galeCommand");
+  public static final Set<String> ASSEMBLY_OPTIONS = Set.of("galeCommand", "transfer");
 
   private static final int MAX_COUNT = 100_000;
   private static final long MAX_SECONDS = 31_536_000;
@@ -168,6 +168,18 @@ public record PoolSpec(
   /** The options the provider gets: {@link #options} without the {@link #ASSEMBLY_OPTIONS}. */
   public ObjectNode providerOptions() {
     return withoutAssemblyOptions(options);
+  }
+
+  /** An object option for the assembly ({@code transfer}), or null when absent. */
+  public ObjectNode assemblyObject(String name) {
+    JsonNode n = options.get(name);
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isObject()) {
+      throw invalid("options." + name, "options." + name + " must be an object");
+    }
+    return (ObjectNode) n;
   }
 
   /** A text option for the assembly ({@code galeCommand}), or null when absent. */
