@@ -24,10 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -171,8 +168,14 @@ final class MemberStore implements AutoCloseable {
   }
 
   /**
-   * Writes every pending change of the persisted maps to the database, waiting at most {@code
-   * flushTimeout}.
+   * Waits until this member's pending changes of the persisted maps are in the database, at most
+   * {@code writeDelaySeconds + flushTimeout}.
+   *
+   * <p>It waits for the write-behind queues to drain by themselves instead of calling {@code
+   * IMap.flush()}: that flush is cluster-wide and also clears the backup queues of other members,
+   * so with the database down the changes this member owns would be left only in its own queue and
+   * lost when it leaves. Waiting keeps the backups' queues, and the members that take over the
+   * partitions write them once the database answers.
    *
    * @return true when everything was written; false (after logging an error that says how many
    *     changes this member still holds, and why) when the time ran out
@@ -181,55 +184,40 @@ final class MemberStore implements AutoCloseable {
     if (!enabled() || !hz.getLifecycleService().isRunning()) {
       return true;
     }
-    long timeout = db.options().flushTimeout().toMillis();
+    long timeout =
+        db.options().flushTimeout().toMillis()
+            + TimeUnit.SECONDS.toMillis(db.options().writeDelaySeconds());
     long t0 = System.nanoTime();
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    Thread flusher =
-        new Thread(
-            () -> {
-              try {
-                for (StoredMap m : stores.keySet()) {
-                  hz.getMap(m.mapName()).flush();
-                }
-                done.complete(null);
-              } catch (RuntimeException e) {
-                done.completeExceptionally(e);
-              }
-            },
-            "gale-store-flush");
-    flusher.setDaemon(true);
-    flusher.start();
+    long deadline = t0 + TimeUnit.MILLISECONDS.toNanos(timeout);
     try {
-      done.get(timeout, TimeUnit.MILLISECONDS);
-      LOG.info(
-          "store: pending changes written in {} ms",
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-      return true;
-    } catch (TimeoutException | ExecutionException e) {
-      String why =
-          e instanceof ExecutionException
-              ? String.valueOf(e.getCause())
-              : db.health().lastError() != null
+      while (true) {
+        long pending = pendingChanges(hz);
+        if (pending == 0) {
+          LOG.info(
+              "store: pending changes written in {} ms",
+              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+          return true;
+        }
+        if (System.nanoTime() > deadline) {
+          String why =
+              db.health().lastError() != null
                   ? "last database error: " + db.health().lastError()
                   : "the database did not answer in time";
-      long pending = pendingChanges(hz);
-      if (pending > 0) {
-        LOG.error(
-            "store: {} change(s) owned by this member are not in the database after {} ms ({});"
-                + " they survive only where other members hold their backups",
-            pending,
-            timeout,
-            why);
-      } else {
-        LOG.warn(
-            "store: the flush did not finish within {} ms ({}); this member owns no unwritten"
-                + " change, other members keep retrying theirs",
-            timeout,
-            why);
+          LOG.error(
+              "store: {} change(s) owned by this member are not in the database after {} ms ({});"
+                  + " they survive only where other members hold their backups",
+              pending,
+              timeout,
+              why);
+          return false;
+        }
+        Thread.sleep(20);
       }
-      return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
+    } catch (RuntimeException e) {
+      LOG.warn("store: pending changes could not be counted: {}", e.toString());
       return false;
     }
   }
