@@ -24,7 +24,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -168,14 +171,8 @@ final class MemberStore implements AutoCloseable {
   }
 
   /**
-   * Waits until this member's pending changes of the persisted maps are in the database, at most
-   * {@code writeDelaySeconds + flushTimeout}.
-   *
-   * <p>It waits for the write-behind queues to drain by themselves instead of calling {@code
-   * IMap.flush()}: that flush is cluster-wide and also clears the backup queues of other members,
-   * so with the database down the changes this member owns would be left only in its own queue and
-   * lost when it leaves. Waiting keeps the backups' queues, and the members that take over the
-   * partitions write them once the database answers.
+   * Writes every pending change of the persisted maps to the database, waiting at most {@code
+   * flushTimeout}.
    *
    * @return true when everything was written; false (after logging an error that says how many
    *     changes this member still holds, and why) when the time ran out
@@ -184,40 +181,70 @@ final class MemberStore implements AutoCloseable {
     if (!enabled() || !hz.getLifecycleService().isRunning()) {
       return true;
     }
-    long timeout =
-        db.options().flushTimeout().toMillis()
-            + TimeUnit.SECONDS.toMillis(db.options().writeDelaySeconds());
+    long timeout = db.options().flushTimeout().toMillis();
     long t0 = System.nanoTime();
-    long deadline = t0 + TimeUnit.MILLISECONDS.toNanos(timeout);
+    // IMap.flush() is cluster-wide and also empties the backups' write-behind queues: with the
+    // database down, a change this member owns would then be left only in its own queue and lost
+    // when it leaves. So ask the database first; if it does not answer, leave the queues alone
+    // (the members taking over the partitions write the backups' changes once it answers).
     try {
-      while (true) {
-        long pending = pendingChanges(hz);
-        if (pending == 0) {
-          LOG.info(
-              "store: pending changes written in {} ms",
-              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-          return true;
-        }
-        if (System.nanoTime() > deadline) {
-          String why =
-              db.health().lastError() != null
+      db.read(StoredMap.FUNCTIONS, "gale-flush-probe");
+    } catch (RuntimeException e) {
+      long pending = pendingChanges(hz);
+      LOG.error(
+          "store: the database does not answer ({}); {} change(s) owned by this member are not in"
+              + " it and survive where other members hold their backups",
+          e.getMessage(),
+          pending);
+      return false;
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Thread flusher =
+        new Thread(
+            () -> {
+              try {
+                for (StoredMap m : stores.keySet()) {
+                  hz.getMap(m.mapName()).flush();
+                }
+                done.complete(null);
+              } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+              }
+            },
+            "gale-store-flush");
+    flusher.setDaemon(true);
+    flusher.start();
+    try {
+      done.get(timeout, TimeUnit.MILLISECONDS);
+      LOG.info(
+          "store: pending changes written in {} ms",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+      return true;
+    } catch (TimeoutException | ExecutionException e) {
+      String why =
+          e instanceof ExecutionException
+              ? String.valueOf(e.getCause())
+              : db.health().lastError() != null
                   ? "last database error: " + db.health().lastError()
                   : "the database did not answer in time";
-          LOG.error(
-              "store: {} change(s) owned by this member are not in the database after {} ms ({});"
-                  + " they survive only where other members hold their backups",
-              pending,
-              timeout,
-              why);
-          return false;
-        }
-        Thread.sleep(20);
+      long pending = pendingChanges(hz);
+      if (pending > 0) {
+        LOG.error(
+            "store: {} change(s) owned by this member are not in the database after {} ms ({});"
+                + " they survive only where other members hold their backups",
+            pending,
+            timeout,
+            why);
+      } else {
+        LOG.warn(
+            "store: the flush did not finish within {} ms ({}); this member owns no unwritten"
+                + " change, other members keep retrying theirs",
+            timeout,
+            why);
       }
+      return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
-    } catch (RuntimeException e) {
-      LOG.warn("store: pending changes could not be counted: {}", e.toString());
       return false;
     }
   }
