@@ -137,7 +137,6 @@ final class RoleProcess implements AutoCloseable {
         process.destroyForcibly();
       }
     }
-    process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
     children.forEach(ProcessHandle::destroyForcibly);
   }
 }

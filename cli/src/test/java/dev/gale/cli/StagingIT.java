@@ -13,6 +13,7 @@ import dev.gale.scheduler.Scheduler;
 import dev.gale.scheduler.SchedulerOptions;
 import dev.gale.scheduler.Schedulers;
 import dev.gale.transfer.TransferSettings;
+import dev.gale.transfer.testing.S3ProxyServer;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,9 +25,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,9 +51,9 @@ class StagingIT {
   private static NodeAgent agent;
   private static String user;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static final String S3_ACCESS_KEY = "gale-access";
-  private static final String S3_SECRET_KEY = "gale-secret-key";
-  private static S3Proxy s3proxy;
+  private static final String S3_ACCESS_KEY = S3ProxyServer.ACCESS_KEY;
+  private static final String S3_SECRET_KEY = S3ProxyServer.SECRET_KEY;
+  private static S3ProxyServer s3proxy;
   private static S3Client s3;
   private static RoleProcess s3Worker;
 
@@ -85,15 +83,8 @@ class StagingIT {
 
   /** S3Proxy on loopback with bucket {@code lab}, and a worker process that reaches it. */
   private static void startS3Worker() throws Exception {
-    s3proxy =
-        S3Proxy.builder()
-            .blobStore(new TransientNio2BlobStore())
-            .endpoint(URI.create("http://127.0.0.1:0"))
-            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, S3_ACCESS_KEY, S3_SECRET_KEY)
-            .ignoreUnknownHeaders(true)
-            .build();
-    s3proxy.start();
-    URI endpoint = URI.create("http://127.0.0.1:" + s3proxy.getPort());
+    s3proxy = new S3ProxyServer();
+    URI endpoint = s3proxy.endpoint();
     s3 =
         S3Client.builder()
             .endpointOverride(endpoint)
@@ -146,7 +137,7 @@ class StagingIT {
       s3.close();
     }
     if (s3proxy != null) {
-      s3proxy.stop();
+      s3proxy.close();
     }
     agent.close();
     gateway.close();

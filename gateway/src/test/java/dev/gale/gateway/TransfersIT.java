@@ -10,7 +10,7 @@ import dev.gale.api.Role;
 import dev.gale.api.TransferRecord;
 import dev.gale.gateway.testing.GatewayHarness;
 import dev.gale.gateway.testing.Http;
-import dev.gale.gateway.testing.S3Server;
+import dev.gale.transfer.testing.S3ProxyServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -38,12 +38,12 @@ class TransfersIT {
   private static String alice;
   private static String bob;
   private static ServerSocket stalled;
-  private static S3Server s3;
+  private static S3ProxyServer s3;
   private static final List<Socket> held = new ArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
-    s3 = new S3Server();
+    s3 = new S3ProxyServer();
     s3.blobStore.createContainer("lab");
     S3_PROPERTIES[0][1] = s3.endpoint().toString();
     for (String[] p : S3_PROPERTIES) {
@@ -90,8 +90,8 @@ class TransfersIT {
     {"gale.transfer.s3.endpoint", "set in start()"},
     {"gale.transfer.s3.region", "us-east-1"},
     {"gale.transfer.s3.path-style", "true"},
-    {"gale.transfer.s3.access-key-id", S3Server.ACCESS_KEY},
-    {"gale.transfer.s3.secret-access-key", S3Server.SECRET_KEY}
+    {"gale.transfer.s3.access-key-id", S3ProxyServer.ACCESS_KEY},
+    {"gale.transfer.s3.secret-access-key", S3ProxyServer.SECRET_KEY}
   };
 
   private static String url(Path p) {

@@ -129,26 +129,24 @@ final class WorkerCommands implements BlockCommandFactory {
         .forEachRemaining(
             e -> {
               String field = "options.transfer." + e.getKey();
-              TransferSettings.Key k =
-                  TransferSettings.KEYS.stream()
-                      .filter(x -> x.key().equals("gale.transfer." + e.getKey()))
-                      .findFirst()
-                      .orElseThrow(
-                          () ->
-                              invalidOption(
-                                  field,
-                                  "unknown transfer setting "
-                                      + e.getKey()
-                                      + " (known: "
-                                      + String.join(
-                                          ", ",
-                                          TransferSettings.KEYS.stream()
-                                              .filter(x -> !x.isSecret())
-                                              .map(
-                                                  x -> x.key().substring("gale.transfer.".length()))
-                                              .sorted()
-                                              .toList())
-                                      + ")"));
+              TransferSettings.Key k;
+              try {
+                k = TransferSettings.keyOf("gale.transfer." + e.getKey());
+              } catch (IllegalStateException unknown) {
+                throw invalidOption(
+                    field,
+                    "unknown transfer setting "
+                        + e.getKey()
+                        + " (known: "
+                        + String.join(
+                            ", ",
+                            TransferSettings.KEYS.stream()
+                                .filter(x -> !x.isSecret())
+                                .map(x -> x.key().substring("gale.transfer.".length()))
+                                .sorted()
+                                .toList())
+                        + ")");
+              }
               if (k.isSecret()) {
                 throw invalidOption(
                     field,

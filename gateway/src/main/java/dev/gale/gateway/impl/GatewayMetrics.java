@@ -7,10 +7,12 @@ import dev.gale.scheduler.Scheduler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -187,55 +189,71 @@ final class GatewayMetrics {
     statuses.forEach(
         (pool, st) -> {
           JsonNode m = st.path("metrics");
-          poolMeter("gale.pool.healthy", "1 when the pool's scaler reports it healthy", pool, null)
+          poolMeter(
+                  false,
+                  "gale.pool.healthy",
+                  "1 when the pool's scaler reports it healthy",
+                  pool,
+                  null,
+                  null)
               .set(st.path("healthy").asBoolean(false) ? 1 : 0);
           m.path("blocks")
               .fields()
               .forEachRemaining(
                   e ->
-                      poolMeter("gale.pool.blocks", "Blocks of the pool by state", pool, e.getKey())
+                      poolMeter(
+                              false,
+                              "gale.pool.blocks",
+                              "Blocks of the pool by state",
+                              pool,
+                              "state",
+                              e.getKey())
                           .set(e.getValue().asLong()));
           m.path("decisions")
               .fields()
               .forEachRemaining(
                   e ->
                       poolMeter(
+                              true,
                               "gale.pool.decisions",
                               "Scaler decisions of the pool by strategy case",
                               pool,
+                              "case",
                               e.getKey())
                           .set(e.getValue().asLong()));
-          poolMeter("gale.pool.submit.failures", "Blocks the provider failed to submit", pool, null)
+          poolMeter(
+                  true,
+                  "gale.pool.submit.failures",
+                  "Blocks the provider failed to submit",
+                  pool,
+                  null,
+                  null)
               .set(m.path("submitFailures").asLong());
         });
   }
 
   /**
-   * A meter of one pool, registered on first use: a counter for names of counted events ({@code
-   * decisions}, {@code failures}), a gauge otherwise; {@code tag} is the state or the case.
+   * A meter of one pool, registered on first use: a counter of events the scaler counted, or a
+   * gauge; tagged {@code tagKey=tag} too when {@code tagKey} is set.
    */
-  private AtomicLong poolMeter(String name, String help, String pool, String tag) {
+  private AtomicLong poolMeter(
+      boolean counter, String name, String help, String pool, String tagKey, String tag) {
     return poolMeters.computeIfAbsent(
         Arrays.asList(name, pool, tag),
         k -> {
           AtomicLong v = new AtomicLong();
-          String tagKey = name.equals("gale.pool.blocks") ? "state" : "case";
-          if (name.endsWith("decisions") || name.endsWith("failures")) {
-            FunctionCounter.Builder<AtomicLong> b =
-                FunctionCounter.builder(name, v, AtomicLong::doubleValue)
-                    .description(help)
-                    .tag("pool", pool);
-            if (tag != null) {
-              b.tag(tagKey, tag);
-            }
-            b.register(registry);
+          List<Tag> tags = new ArrayList<>();
+          tags.add(Tag.of("pool", pool));
+          if (tagKey != null) {
+            tags.add(Tag.of(tagKey, tag));
+          }
+          if (counter) {
+            FunctionCounter.builder(name, v, AtomicLong::doubleValue)
+                .description(help)
+                .tags(tags)
+                .register(registry);
           } else {
-            Gauge.Builder<AtomicLong> b =
-                Gauge.builder(name, v, AtomicLong::get).description(help).tag("pool", pool);
-            if (tag != null) {
-              b.tag(tagKey, tag);
-            }
-            b.register(registry);
+            Gauge.builder(name, v, AtomicLong::get).description(help).tags(tags).register(registry);
           }
           return v;
         });

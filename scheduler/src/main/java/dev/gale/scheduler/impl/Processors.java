@@ -41,7 +41,7 @@ final class Processors {
       // block before it works shows up as failed tasks instead of an endless loop
       return r.attempts <= r.maxRetries + DRAINED_GRACE;
     }
-    if (STOPPED.contains(code)) {
+    if (STOPPED.equals(code)) {
       // a worker that stops cleanly hands its tasks back: not the task's fault, so it does not
       // use up the function's retries (bounded, in case workers keep stopping under it)
       return r.attempts <= r.maxRetries + STOPPED_GRACE;
@@ -49,9 +49,8 @@ final class Processors {
     return r.attempts <= r.maxRetries && RetryOn.retries(r.retryMask, code);
   }
 
-  /** Codes of attempts a worker gave back because it was stopping, not because they failed. */
-  static final java.util.Set<String> STOPPED =
-      java.util.Set.of("worker_stopped", "worker_draining");
+  /** The code of attempts a stopping worker gave back (killed or never started). */
+  static final String STOPPED = "worker_stopped";
 
   /** Attempts beyond the function's retries that clean worker stops may use. */
   static final int STOPPED_GRACE = 3;

@@ -1,8 +1,8 @@
 package dev.gale.transfer.bench;
 
-import dev.gale.transfer.s3.S3ProxyServer;
 import dev.gale.transfer.s3.S3Stager;
 import dev.gale.transfer.s3.S3StagerOptions;
+import dev.gale.transfer.testing.S3ProxyServer;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

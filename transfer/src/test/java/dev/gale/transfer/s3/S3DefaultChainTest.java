@@ -2,6 +2,7 @@ package dev.gale.transfer.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gale.transfer.testing.S3ProxyServer;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

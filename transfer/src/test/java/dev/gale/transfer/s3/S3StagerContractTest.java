@@ -2,6 +2,7 @@ package dev.gale.transfer.s3;
 
 import dev.gale.transfer.StagerContract;
 import dev.gale.transfer.spi.Stager;
+import dev.gale.transfer.testing.S3ProxyServer;
 import java.net.URI;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gale.transfer.StagingException;
+import dev.gale.transfer.testing.S3ProxyServer;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
