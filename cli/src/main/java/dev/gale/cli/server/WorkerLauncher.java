@@ -1,6 +1,7 @@
 package dev.gale.cli.server;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,6 +14,12 @@ import java.util.List;
  */
 public final class WorkerLauncher {
   private WorkerLauncher() {}
+
+  /**
+   * System property naming the class-data sharing archive trained on a worker; the {@code gale}
+   * script sets it while that archive matches the jars.
+   */
+  static final String CDS_PROPERTY = "gale.cds.worker";
 
   /** The {@code java} executable running this JVM. */
   public static String javaExecutable() {
@@ -47,6 +54,23 @@ public final class WorkerLauncher {
   }
 
   /**
+   * The flags that map the worker archive, or none: when no archive is named or it is gone, and
+   * when the extra options already choose an archive themselves (e.g. to train one).
+   */
+  static List<String> sharedArchiveFlags(String archive, String extraJvmOptions) {
+    if (archive == null
+        || archive.isBlank()
+        || !Files.isRegularFile(Path.of(archive))
+        || (extraJvmOptions != null
+            && (extraJvmOptions.contains("SharedArchiveFile")
+                || extraJvmOptions.contains("ArchiveClassesAtExit")
+                || extraJvmOptions.contains("-Xshare")))) {
+      return List.of();
+    }
+    return List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+  }
+
+  /**
    * The argv of a worker.
    *
    * @param extraJvmOptions space-separated extra JVM options (may be blank)
@@ -56,6 +80,7 @@ public final class WorkerLauncher {
     List<String> argv = new ArrayList<>();
     argv.add(javaExecutable());
     argv.addAll(inheritedJvmFlags());
+    argv.addAll(sharedArchiveFlags(System.getProperty(CDS_PROPERTY), extraJvmOptions));
     if (extraJvmOptions != null && !extraJvmOptions.isBlank()) {
       argv.addAll(Arrays.asList(extraJvmOptions.trim().split("\\s+")));
     }
