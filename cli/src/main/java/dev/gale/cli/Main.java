@@ -23,6 +23,7 @@ import dev.gale.cli.server.WorkerCommand;
 import dev.gale.client.GaleClientException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,25 +44,31 @@ import picocli.CommandLine.Spec;
     name = "gale",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Gale: a serverless-style function service.",
-    subcommands = {
-      UpCommand.class,
-      GatewayCommand.class,
-      SchedulerCommand.class,
-      ScalerCommand.class,
-      WorkerCommand.class,
-      FunctionsCommand.class,
-      InvokeCommand.class,
-      TasksCommand.class,
-      TokensCommand.class,
-      PoolsCommand.class,
-      WorkersCommand.class,
-      ArtifactsCommand.class,
-      ConfigCommand.class,
-      BenchCommand.class,
-      CommandLine.HelpCommand.class
-    })
+    description = "Gale: a serverless-style function service.")
 public final class Main implements Runnable {
+  /**
+   * The commands, in the order of {@code gale --help}. A command line that names one of them gets
+   * only that one registered: building picocli's model of every command (reflection over all their
+   * options) costs a short-lived JVM such as a worker's a noticeable part of its start.
+   */
+  static final List<Class<?>> COMMANDS =
+      List.of(
+          UpCommand.class,
+          GatewayCommand.class,
+          SchedulerCommand.class,
+          ScalerCommand.class,
+          WorkerCommand.class,
+          FunctionsCommand.class,
+          InvokeCommand.class,
+          TasksCommand.class,
+          TokensCommand.class,
+          PoolsCommand.class,
+          WorkersCommand.class,
+          ArtifactsCommand.class,
+          ConfigCommand.class,
+          BenchCommand.class,
+          CommandLine.HelpCommand.class);
+
   /** Success. */
   public static final int OK = 0;
 
@@ -121,9 +128,8 @@ public final class Main implements Runnable {
       err.flush();
       return USAGE;
     }
-    CommandLine cl = new CommandLine(new Main(env, config));
-    cl.setDefaultValueProvider(new ConfigDefaults(config))
-        .setOut(out)
+    CommandLine cl = commandLine(env, config, args);
+    cl.setOut(out)
         .setErr(err)
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setExpandAtFiles(false) // "@file" is ours: JSON options read files themselves
@@ -133,6 +139,19 @@ public final class Main implements Runnable {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * The command line for {@code args}: {@code gale} with the command they name (or all of them) and
+   * the configuration below its flags.
+   */
+  static CommandLine commandLine(Map<String, String> env, Config config, String[] args) {
+    CommandLine cl = new CommandLine(new Main(env, config));
+    Class<?> named = commandNamed(args);
+    for (Class<?> c : named != null ? List.of(named) : COMMANDS) {
+      cl.addSubcommand(c);
+    }
+    return cl.setDefaultValueProvider(new ConfigDefaults(config));
   }
 
   @Override
@@ -158,6 +177,32 @@ public final class Main implements Runnable {
   /** The {@link Main} at the root of a running command. */
   public static Main of(CommandLine.Model.CommandSpec spec) {
     return (Main) spec.root().userObject();
+  }
+
+  /**
+   * The command the line names (its first word that is not an option of {@code gale} itself or the
+   * value of one), or null when it names none of {@link #COMMANDS}, or asks for {@code help}: then
+   * every command is registered.
+   */
+  static Class<?> commandNamed(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--config") || a.equals("--home")) {
+        i++;
+        continue;
+      }
+      if (a.startsWith("-")) {
+        continue;
+      }
+      for (Class<?> c : COMMANDS) {
+        Command command = c.getAnnotation(Command.class);
+        if (command != null && command.name().equals(a) && c != CommandLine.HelpCommand.class) {
+          return c;
+        }
+      }
+      return null;
+    }
+    return null;
   }
 
   /** The value of {@code --config} anywhere on the line (before {@code --}), or null. */

@@ -52,11 +52,10 @@ class ConfigPrecedenceTest {
   /** Parses {@code up} with the real configuration wiring, without running it. */
   private static Map<String, String> parseUp(Map<String, String> env, Path file, String... args) {
     dev.gale.cli.config.Config config = dev.gale.cli.config.Config.load(env, file);
-    CommandLine cl = new CommandLine(new Main(env, config));
-    cl.setDefaultValueProvider(new dev.gale.cli.config.ConfigDefaults(config));
     String[] full = new String[args.length + 1];
     full[0] = "up";
     System.arraycopy(args, 0, full, 1, args.length);
+    CommandLine cl = Main.commandLine(env, config, full);
     CommandLine.ParseResult pr = cl.parseArgs(full);
     CommandLine.Model.CommandSpec up = pr.subcommand().commandSpec();
     java.util.Map<String, String> out = new java.util.HashMap<>();

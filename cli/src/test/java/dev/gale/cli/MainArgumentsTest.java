@@ -26,6 +26,27 @@ class MainArgumentsTest {
   }
 
   @Test
+  void onlyTheNamedCommandIsBuiltAndEveryCommandWhenNoneOrHelpIsNamed() {
+    assertThat(Main.commandNamed(new String[] {"worker", "--slots", "4"}))
+        .isEqualTo(dev.gale.cli.server.WorkerCommand.class);
+    assertThat(Main.commandNamed(new String[] {"--home", "up", "--config=x", "tasks", "get"}))
+        .isEqualTo(dev.gale.cli.commands.TasksCommand.class);
+    assertThat(Main.commandNamed(new String[] {"help", "up"})).isNull();
+    assertThat(Main.commandNamed(new String[] {"--version"})).isNull();
+    assertThat(Main.commandNamed(new String[] {"frobnicate"})).isNull();
+    // the full list still answers --help and help COMMAND
+    CliTestSupport.Run help = run(Map.of(), "--help");
+    assertThat(help.code()).isZero();
+    for (Class<?> c : Main.COMMANDS) {
+      assertThat(help.out())
+          .contains("  " + c.getAnnotation(picocli.CommandLine.Command.class).name() + " ");
+    }
+    CliTestSupport.Run helpUp = run(Map.of(), "help", "up");
+    assertThat(helpUp.code()).isZero();
+    assertThat(helpUp.out()).startsWith("Usage: gale up ");
+  }
+
+  @Test
   void noCommandIsAUsageError() {
     assertOneErrorLine(run(Map.of()), 2, "error: usage: a command is required (see 'gale --help')");
   }
