@@ -74,6 +74,47 @@ class BenchCommandIT {
   }
 
   @Test
+  void throughputOnManyLightweightAgentsOfItsOwnPool() throws Exception {
+    // the service's one worker serves pool default; the tasks can only run on the bench's agents
+    Result r =
+        bench(
+            "throughput",
+            "--start",
+            "--start-workers",
+            "1",
+            "--agents",
+            "5",
+            "--agent-slots",
+            "4",
+            "--tasks",
+            "300",
+            "--batch",
+            "100",
+            "--json",
+            "-");
+
+    assertThat(r.code).as("exit code; stderr:\n%s", r.err).isZero();
+    JsonNode json = Json.readTree(r.out);
+    assertThat(json.get("parameters").get("agents").asInt()).isEqualTo(5);
+    assertThat(json.get("parameters").get("agentSlots").asInt()).isEqualTo(4);
+    assertThat(json.get("parameters").get("pool").asText()).startsWith("bench-");
+    JsonNode f = json.get("figures");
+    assertThat(f.get("slots").asInt()).isEqualTo(20);
+    assertThat(f.get("tasks").asInt()).isEqualTo(300);
+    assertThat(f.get("failed").asInt()).isZero();
+    assertThat(f.get("tasksPerSecond").asLong()).isPositive();
+    assertThat(r.err).as("the agents' own INFO lines are kept quiet").doesNotContain("INFO");
+  }
+
+  @Test
+  void negativeAgentsIsAUsageError() throws Exception {
+    Result r = bench("throughput", "--agents", "-1", "--url", "http://127.0.0.1:1");
+
+    assertThat(r.code).isEqualTo(Main.USAGE);
+    assertThat(r.err).contains("--agents must be >= 0");
+  }
+
+  @Test
   void startRefusesAnotherServiceUrl() throws Exception {
     Result r = bench("chain", "--start", "--url", "http://127.0.0.1:1");
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gale.api.Json;
 import dev.gale.api.UnavailableException;
 import dev.gale.cli.Main;
+import dev.gale.cli.commands.bench.BenchAgents;
 import dev.gale.cli.commands.bench.BenchHttp;
 import dev.gale.cli.commands.bench.BenchReport;
 import dev.gale.cli.commands.bench.GraphRuns;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,6 +130,21 @@ public final class BenchCommand extends ClientCommand {
       description = "with --start: workers of that service (default: gale up's)")
   Integer startWorkers;
 
+  @Option(
+      names = "--agents",
+      paramLabel = "N",
+      description =
+          "run the tasks on N lightweight node agents inside the bench (a pool of their own, a"
+              + " worker token minted with the bench's admin token) instead of the service's"
+              + " workers")
+  int agents;
+
+  @Option(
+      names = "--agent-slots",
+      paramLabel = "S",
+      description = "with --agents: slots of each agent (default: ${DEFAULT-VALUE})")
+  int agentSlots = 100;
+
   /** How long {@code --start} waits for its service to be up (workers connected). */
   static final int START_TIMEOUT_SECONDS = 180;
 
@@ -151,6 +168,10 @@ public final class BenchCommand extends ClientCommand {
             || spec.commandLine().getParseResult().hasMatchedOption("--token-file"))) {
       throw new ParameterException(
           spec.commandLine(), "--start runs its own service: leave out --url and --token-file");
+    }
+    if (agents < 0 || agentSlots < 1) {
+      throw new ParameterException(
+          spec.commandLine(), "--agents must be >= 0 and --agent-slots positive");
     }
     if (startWorkers != null && (!start || startWorkers < 1)) {
       throw new ParameterException(
@@ -187,9 +208,22 @@ public final class BenchCommand extends ClientCommand {
   private int run(int n, URI base, String token, Instant startedAt, MachineFacts machine)
       throws Exception {
     http = new BenchHttp(base, token);
+    if (agents == 0) {
+      return run(n, base, startedAt, machine, null);
+    }
+    try (BenchAgents own = BenchAgents.start(http, agents, agentSlots, Duration.ofMinutes(5))) {
+      return run(n, base, startedAt, machine, own);
+    }
+  }
+
+  private int run(int n, URI base, Instant startedAt, MachineFacts machine, BenchAgents own)
+      throws Exception {
     boolean showProgress = !quiet && Progress.stderrIsTerminal();
-    String fn = registerFunction(mode == Mode.chain || mode == Mode.fanout);
+    String fn = registerFunction(mode == Mode.chain || mode == Mode.fanout, own);
     ObjectNode parameters = Json.object();
+    if (own != null) {
+      parameters.put("agents", agents).put("agentSlots", agentSlots).put("pool", own.pool());
+    }
     ObjectNode out;
     long failedTasks;
     switch (mode) {
@@ -223,6 +257,9 @@ public final class BenchCommand extends ClientCommand {
       }
     }
     out.put("mode", mode.name()).put("kind", kind.name()).put("url", base.toString());
+    if (own != null) {
+      out.put("agents", agents).put("slots", (long) agents * agentSlots);
+    }
     ObjectNode full =
         new BenchReport(
                 mode.name(),
@@ -262,7 +299,8 @@ public final class BenchCommand extends ClientCommand {
    * Sleep} for zero seconds, {@code true}, a python function returning None), since each task gets
    * its upstream's result as an argument.
    */
-  private String registerFunction(boolean graph) throws IOException, InterruptedException {
+  private String registerFunction(boolean graph, BenchAgents own)
+      throws IOException, InterruptedException {
     String body =
         switch (kind) {
           case java ->
@@ -277,6 +315,9 @@ public final class BenchCommand extends ClientCommand {
               "{\"name\":\"bench-noop\",\"kind\":\"python\",\"spec\":{\"source\":"
                   + "\"def noop(**kw):\\n    return None\\n\",\"entrypoint\":\"noop\"}}";
         };
+    if (own != null) {
+      body = body.substring(0, body.length() - 1) + ",\"pool\":\"" + own.pool() + "\"}";
+    }
     return http.postUntilAccepted("/v1/functions", body, 201).get("id").asText();
   }
 
