@@ -150,7 +150,7 @@ public final class ScalerLoop implements AutoCloseable {
   }
 
   /** How often a pool without blocks looks for work between two ticks. */
-  static final long WAKE_MILLIS = 200;
+  static final long WAKE_MILLIS = 100;
 
   /**
    * Ticks at once when the pool has no block and tasks are queued, so that a burst to a pool scaled
