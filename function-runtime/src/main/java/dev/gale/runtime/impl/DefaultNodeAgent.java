@@ -53,7 +53,7 @@ public final class DefaultNodeAgent implements NodeAgent {
   private final ScheduledThreadPoolExecutor timer;
   private final ExecutorService control;
   private final FunctionKindRegistry kinds;
-  private final ResultOutbox outbox = new ResultOutbox();
+  private final ResultOutbox outbox;
   private final TaskEngine engine;
   private final GatewayConnection connection;
   private final CountDownLatch terminated = new CountDownLatch(1);
@@ -71,6 +71,8 @@ public final class DefaultNodeAgent implements NodeAgent {
     this.options = options;
     this.workDir = workDir;
     this.temporaryWorkDir = temporaryWorkDir;
+    this.outbox =
+        new ResultOutbox(ResultOutbox.flushCountFor(options.slots() + options.prefetch()));
     this.timer = new ScheduledThreadPoolExecutor(1, daemon("gale-agent-timer"));
     this.timer.setRemoveOnCancelPolicy(true);
     this.control = Executors.newSingleThreadExecutor(daemon("gale-agent-control"));

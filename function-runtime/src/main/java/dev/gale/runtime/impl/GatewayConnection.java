@@ -52,8 +52,11 @@ final class GatewayConnection implements ResultOutbox.Flusher {
   /** Results per {@code results} frame. */
   static final int RESULTS_PER_FRAME = 256;
 
-  /** How long results may wait to be batched. */
-  static final long FLUSH_DELAY_MILLIS = 1;
+  /**
+   * How long results may wait to be batched. Only results of an agent with work queued for every
+   * slot wait (see {@link ResultOutbox}), so the wait costs no slot time, only some latency.
+   */
+  static final long FLUSH_DELAY_MILLIS = 5;
 
   static final Duration WELCOME_TIMEOUT = Duration.ofSeconds(30);
 

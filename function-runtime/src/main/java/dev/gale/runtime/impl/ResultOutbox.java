@@ -8,14 +8,25 @@ import java.util.List;
 /**
  * Results on their way to the gateway: those not yet sent on the current connection ({@code
  * pending}) and all not yet acknowledged ({@code unacked}, by task id, newest attempt wins). It
- * decides when to flush: at once when {@link #FLUSH_COUNT} results wait or when the engine is idle,
- * otherwise after a short delay, so that under load results leave in batches.
+ * decides when to flush: at once when the engine says a result is urgent (it is idle, or a slot may
+ * soon run out of queued work) or when {@code flushCount} results wait, otherwise after the
+ * connection's batching delay. Under load, results (and so the gateway's acks and its refills of
+ * the freed credit) then travel in batches rather than one message each way per task.
  *
  * <p>Thread-safe: slot threads publish, the event loop takes, acknowledges and re-sends.
  */
 final class ResultOutbox implements ResultSink {
-  /** Results that trigger an immediate flush. */
+  /** The most results that wait for the batching delay. */
   static final int FLUSH_COUNT = 128;
+
+  /**
+   * How many waiting results trigger a flush for an agent that holds {@code capacity} tasks (slots
+   * + prefetch): a quarter of them, so that the gateway always sees most of the credit and refills
+   * it before the queue runs dry.
+   */
+  static int flushCountFor(int capacity) {
+    return Math.max(1, Math.min(FLUSH_COUNT, capacity / 4));
+  }
 
   /** The event-loop side: schedules {@code flush} calls. */
   interface Flusher {
@@ -26,11 +37,24 @@ final class ResultOutbox implements ResultSink {
     void flushSoon();
   }
 
+  private final int flushCount;
   private final LinkedHashMap<String, TaskResult> unacked = new LinkedHashMap<>();
   private ArrayList<TaskResult> pending = new ArrayList<>();
   private boolean nowRequested;
   private boolean soonRequested;
   private Flusher flusher;
+
+  /** An outbox that flushes at {@link #FLUSH_COUNT} waiting results. */
+  ResultOutbox() {
+    this(FLUSH_COUNT);
+  }
+
+  /**
+   * @param flushCount waiting results that trigger a flush (see {@link #flushCountFor})
+   */
+  ResultOutbox(int flushCount) {
+    this.flushCount = Math.max(1, flushCount);
+  }
 
   void flusher(Flusher flusher) {
     this.flusher = flusher;
@@ -47,7 +71,7 @@ final class ResultOutbox implements ResultSink {
       }
       unacked.put(result.taskId(), result);
       pending.add(result);
-      if ((urgent || pending.size() >= FLUSH_COUNT) && !nowRequested) {
+      if ((urgent || pending.size() >= flushCount) && !nowRequested) {
         nowRequested = true;
         now = true;
       } else if (!nowRequested && !soonRequested) {

@@ -7,7 +7,8 @@ interface ResultSink {
   /**
    * Takes one result.
    *
-   * @param urgent true when nothing else is queued or running, so batching would only add latency
+   * @param urgent true when batching would only add latency or starve a slot: nothing else is
+   *     queued or running, or fewer tasks are queued than there are slots
    */
   void publish(TaskResult result, boolean urgent);
 }

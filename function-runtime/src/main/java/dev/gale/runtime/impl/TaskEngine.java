@@ -461,6 +461,7 @@ final class TaskEngine {
 
   private void finish(Job job, TaskResult result) {
     boolean idle;
+    boolean urgent;
     lock.lock();
     try {
       if (job.state != Job.State.RUNNING) {
@@ -473,11 +474,12 @@ final class TaskEngine {
       if (idle) {
         idleOrStopped.signalAll();
       }
+      urgent = queue.size() < slots;
     } finally {
       lock.unlock();
     }
     if (!job.superseded) {
-      sink.publish(result, idle);
+      sink.publish(result, urgent);
     }
     if (idle) {
       onIdle.run();

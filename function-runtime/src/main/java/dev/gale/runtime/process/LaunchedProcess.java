@@ -1,5 +1,6 @@
 package dev.gale.runtime.process;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -19,8 +20,10 @@ public interface LaunchedProcess {
    * @return how the program ended, with its captured output
    * @throws InterruptedException when the waiting thread is interrupted (the program keeps running:
    *     the caller kills it)
+   * @throws IOException when the program could not be started, as {@link ProcessLauncher#launch}
+   *     describes it (a launcher that starts programs asynchronously reports it here)
    */
-  ProcessOutcome waitFor() throws InterruptedException;
+  ProcessOutcome waitFor() throws InterruptedException, IOException;
 
   /**
    * Kills the program's process tree: {@code SIGTERM} now, {@code SIGKILL} after {@code grace} to

@@ -14,7 +14,9 @@ import java.util.Map;
 public interface ProcessLauncher extends AutoCloseable {
 
   /**
-   * Starts a program and returns once it runs.
+   * Starts a program. A launcher may return before the program runs (a spawn helper answers
+   * asynchronously); a program that cannot start then fails {@link LaunchedProcess#waitFor()} with
+   * the {@link IOException} described here instead.
    *
    * @param argv the program and its arguments; the program is looked up on the agent's {@code PATH}
    *     when it has no slash

@@ -1,7 +1,6 @@
 package dev.gale.runtime.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gale.api.Json;
 import java.io.BufferedInputStream;
@@ -100,20 +99,17 @@ final class SpawnHelper implements AutoCloseable {
     return deathReason == null && process.isAlive();
   }
 
-  /** See {@link ProcessLauncher#launch}. */
+  /**
+   * See {@link ProcessLauncher#launch}. Pipelined: returns once the request is written, without
+   * waiting for the helper's answer; a program that cannot start is reported by {@link
+   * LaunchedProcess#waitFor()}.
+   */
   LaunchedProcess launch(List<String> argv, Path cwd, Map<String, String> env, int maxOutputBytes)
       throws IOException {
     long id = ids.incrementAndGet();
-    ObjectNode request = Json.object().put("op", "spawn").put("id", id);
-    ArrayNode args = request.putArray("argv");
-    argv.forEach(args::add);
-    request.put("cwd", cwd.toString());
-    ObjectNode envNode = request.putObject("env");
-    env.forEach(envNode::put);
-    request.put("max", maxOutputBytes);
     byte[] line;
     try {
-      line = Json.writeBytes(request);
+      line = Json.writeBytes(new SpawnRequest(id, argv, cwd.toString(), env, maxOutputBytes));
     } catch (RuntimeException e) {
       throw new IOException("cannot encode the command for the spawn helper: " + e.getMessage(), e);
     }
@@ -129,20 +125,16 @@ final class SpawnHelper implements AutoCloseable {
       // the reader may have failed everything before this program was registered
       spawned.fail(lostMessage());
     }
-    try {
-      spawned.pid = spawned.started.get();
-    } catch (InterruptedException e) {
-      // the program may start anyway: kill it once its pid arrives
-      spawned.started.thenAccept(pid -> spawned.killForcibly());
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while starting '" + argv.get(0) + "'", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof ExecFailedException failed) {
-        throw new IOException(failed.getMessage(), failed);
-      }
-      return new Lost(lostMessage());
-    }
     return spawned;
+  }
+
+  /** A {@code spawn} request as the helper reads it (see gale_spawn.py). */
+  private record SpawnRequest(
+      long id, List<String> argv, String cwd, Map<String, String> env, int max) {
+    @com.fasterxml.jackson.annotation.JsonProperty("op")
+    String op() {
+      return "spawn";
+    }
   }
 
   private void send(ObjectNode request) throws IOException {
@@ -184,14 +176,14 @@ final class SpawnHelper implements AutoCloseable {
   private void started(long id, long pid) {
     Spawned s = running.get(id);
     if (s != null) {
-      s.started.complete(pid);
+      s.started(pid);
     }
   }
 
   private void failed(JsonNode reply) {
     Spawned s = running.remove(reply.path("id").asLong());
     if (s != null) {
-      s.started.completeExceptionally(
+      s.done.completeExceptionally(
           new ExecFailedException(
               "error=" + reply.path("errno").asInt() + ", " + reply.path("message").asText()));
     }
@@ -325,27 +317,46 @@ final class SpawnHelper implements AutoCloseable {
     }
   }
 
-  /** A program the helper started. */
+  /** A program the helper was asked to start. */
   private final class Spawned implements LaunchedProcess {
     private final long id;
-    final CompletableFuture<Long> started = new CompletableFuture<>();
     final CompletableFuture<ProcessOutcome> done = new CompletableFuture<>();
-    volatile long pid = -1;
+    // guarded by this: the pid once the helper reported it, and a kill asked for before that
+    private long pid = -1;
+    private Duration pendingKill;
+    private ScheduledExecutorService pendingTimer;
 
     Spawned(long id) {
       this.id = id;
     }
 
     @Override
-    public long pid() {
+    public synchronized long pid() {
       return pid;
     }
 
+    /** The helper started the program; a kill that came first now reaches its tree too. */
+    void started(long startedPid) {
+      Duration kill;
+      ScheduledExecutorService timer;
+      synchronized (this) {
+        pid = startedPid;
+        kill = pendingKill;
+        timer = pendingTimer;
+      }
+      if (kill != null) {
+        killTree(startedPid, kill, timer);
+      }
+    }
+
     @Override
-    public ProcessOutcome waitFor() throws InterruptedException {
+    public ProcessOutcome waitFor() throws InterruptedException, IOException {
       try {
         return done.get();
       } catch (ExecutionException e) {
+        if (e.getCause() instanceof ExecFailedException failed) {
+          throw new IOException(failed.getMessage(), failed);
+        }
         return ProcessOutcome.lost(String.valueOf(e.getCause().getMessage()));
       }
     }
@@ -358,19 +369,28 @@ final class SpawnHelper implements AutoCloseable {
       // the helper signals the program's process group; the tree walk catches descendants
       // that left the group
       requestKill(grace);
-      if (pid > 0) {
-        ProcessHandle.of(pid).ifPresent(h -> ProcessTrees.kill(h, grace, timer));
+      long p;
+      synchronized (this) {
+        p = pid;
+        if (p < 0) {
+          pendingKill = grace;
+          pendingTimer = timer;
+          return;
+        }
       }
+      killTree(p, grace, timer);
     }
 
     @Override
     public void killForcibly() {
-      if (done.isDone()) {
-        return;
-      }
-      requestKill(Duration.ZERO);
-      if (pid > 0) {
-        ProcessHandle.of(pid).ifPresent(ProcessTrees::killForcibly);
+      kill(Duration.ZERO, null);
+    }
+
+    private void killTree(long p, Duration grace, ScheduledExecutorService timer) {
+      if (grace.isZero() || timer == null) {
+        ProcessHandle.of(p).ifPresent(ProcessTrees::killForcibly);
+      } else {
+        ProcessHandle.of(p).ifPresent(h -> ProcessTrees.kill(h, grace, timer));
       }
     }
 
@@ -384,14 +404,10 @@ final class SpawnHelper implements AutoCloseable {
 
     /** Kills the orphaned program (when its pid is known) and reports it lost. */
     void fail(String why) {
-      long p = pid;
-      if (p < 0 && started.isDone() && !started.isCompletedExceptionally()) {
-        p = started.join();
-      }
+      long p = pid();
       if (p > 0) {
         ProcessHandle.of(p).ifPresent(ProcessTrees::killForcibly);
       }
-      started.completeExceptionally(new IOException(why));
       done.complete(ProcessOutcome.lost(why));
     }
   }

@@ -1,6 +1,7 @@
 package dev.gale.runtime.process;
 
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,6 +23,17 @@ public final class WorkDirs {
    * writes) is logged and left behind. Never follows symbolic links.
    */
   public static void deleteTree(Path root) {
+    try {
+      // most attempts leave their directory empty: one rmdir, no walk
+      Files.delete(root);
+      return;
+    } catch (NoSuchFileException e) {
+      return;
+    } catch (DirectoryNotEmptyException e) {
+      // walk it below
+    } catch (IOException e) {
+      // a file (or a link) where the directory was, or no permission: the walk deals with it
+    }
     try {
       Files.walkFileTree(
           root,

@@ -11,7 +11,9 @@ Requests, one JSON object per line:
   {"op": "kill", "id": N, "grace": SECONDS}
       SIGTERM to the program's process group now, SIGKILL to it after the grace period
 
-Replies, a JSON header line, followed for "exit" by the raw output bytes:
+Requests are pipelined: the agent does not wait for one answer before it sends the next request.
+Replies, a JSON header line, followed for "exit" by the raw output bytes (the replies of one turn
+of the helper's loop leave in one write):
   {"t": "ready", "pid": P}                                   once, at start
   {"t": "started", "id": N, "pid": P}
   {"t": "failed", "id": N, "errno": E, "message": TEXT}      the program could not be started
@@ -27,7 +29,7 @@ the helper exits.
 import errno
 import json
 import os
-import selectors
+import select
 import signal
 import sys
 import time
@@ -59,7 +61,9 @@ class Child:
 
 class Helper:
     def __init__(self):
-        self.sel = selectors.DefaultSelector()
+        self.poller = select.epoll()
+        self.fds = {}  # fd -> (kind, child): "in", "wake", "out" or "err"
+        self.outq = []  # replies written at the end of the loop turn, in one write
         self.children = {}  # id -> Child, until its exit was sent
         self.by_pid = {}  # pid -> Child, until reaped
         self.escalations = []  # (time, pgid)
@@ -73,14 +77,30 @@ class Helper:
         signal.set_wakeup_fd(self.wake_w, warn_on_full_buffer=False)
         signal.signal(signal.SIGCHLD, lambda signum, frame: None)
         os.set_blocking(0, False)
-        self.sel.register(0, selectors.EVENT_READ, ("in", None))
-        self.sel.register(self.wake_r, selectors.EVENT_READ, ("wake", None))
+        self.watch(0, "in", None)
+        self.watch(self.wake_r, "wake", None)
+
+    def watch(self, fd, kind, child):
+        self.fds[fd] = (kind, child)
+        self.poller.register(fd, select.EPOLLIN)
+
+    def unwatch(self, fd):
+        del self.fds[fd]
+        self.poller.unregister(fd)
+        os.close(fd)
 
     def send(self, header, payload=()):
-        data = json.dumps(header, separators=(",", ":")).encode("utf-8") + b"\n"
-        parts = [data] + [bytes(p) for p in payload]
-        out = b"".join(parts)
-        view = memoryview(out)
+        """Queues a reply; flush() writes what the loop turn queued at once."""
+        self.outq.append(json.dumps(header, separators=(",", ":")).encode("utf-8") + b"\n")
+        for part in payload:
+            if part:
+                self.outq.append(bytes(part))
+
+    def flush(self):
+        if not self.outq:
+            return
+        view = memoryview(b"".join(self.outq))
+        self.outq = []
         while view:
             n = os.write(1, view)
             view = view[n:]
@@ -144,20 +164,17 @@ class Helper:
         ]
         try:
             # posix_spawn has no working-directory action: the helper is single-threaded, so it
-            # can step into the directory for the moment of the spawn
+            # steps into the directory for the spawn (and stays: it needs no directory of its own)
             os.chdir(req.get("cwd") or self.home)
-            try:
-                pid = os.posix_spawnp(
-                    argv[0],
-                    argv,
-                    env,
-                    file_actions=actions,
-                    setpgroup=0,
-                    setsigmask=(),
-                    setsigdef=RESET_SIGNALS,
-                )
-            finally:
-                os.chdir(self.home)
+            pid = os.posix_spawnp(
+                argv[0],
+                argv,
+                env,
+                file_actions=actions,
+                setpgroup=0,
+                setsigmask=(),
+                setsigdef=RESET_SIGNALS,
+            )
         except (OSError, ValueError) as exc:
             for fd in (out_r, out_w, err_r, err_w):
                 os.close(fd)
@@ -172,8 +189,8 @@ class Helper:
         self.by_pid[pid] = child
         os.set_blocking(out_r, False)
         os.set_blocking(err_r, False)
-        self.sel.register(out_r, selectors.EVENT_READ, ("out", child))
-        self.sel.register(err_r, selectors.EVENT_READ, ("err", child))
+        self.watch(out_r, "out", child)
+        self.watch(err_r, "err", child)
         self.send({"t": "started", "id": rid, "pid": pid})
 
     def kill(self, rid, grace):
@@ -200,8 +217,7 @@ class Helper:
         except OSError:
             data = b""
         if not data:
-            self.sel.unregister(fd)
-            os.close(fd)
+            self.unwatch(fd)
             child.pipes -= 1
             self.maybe_finish(child)
             return
@@ -239,10 +255,8 @@ class Helper:
             return
         if child.pipes:
             # a background process still holds the pipes: report what arrived so far
-            for key in list(self.sel.get_map().values()):
-                if key.data[1] is child:
-                    self.sel.unregister(key.fd)
-                    os.close(key.fd)
+            for fd in [fd for fd, (_, c) in self.fds.items() if c is child]:
+                self.unwatch(fd)
             child.pipes = 0
         del self.children[child.id]
         header = {
@@ -277,15 +291,25 @@ class Helper:
     def run(self):
         self.send({"t": "ready", "pid": os.getpid()})
         while self.running:
-            for key, _ in self.sel.select(self.timeout()):
-                kind, child = key.data
+            self.flush()
+            timeout = self.timeout()
+            try:
+                events = self.poller.poll(-1 if timeout is None else timeout)
+            except InterruptedError:
+                events = ()
+            for fd, _ in events:
+                entry = self.fds.get(fd)
+                if entry is None:
+                    continue  # closed earlier in this turn
+                kind, child = entry
                 if kind == "in":
                     self.read_requests()
                 elif kind == "wake":
                     self.reap()
                 else:
-                    self.read_pipe(key.fd, kind, child)
+                    self.read_pipe(fd, kind, child)
             self.on_timers()
+        self.flush()
         for child in list(self.children.values()):
             self.signal_group(child.pid, signal.SIGKILL)
 

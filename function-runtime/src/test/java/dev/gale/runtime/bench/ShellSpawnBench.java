@@ -46,31 +46,40 @@ public final class ShellSpawnBench {
       ObjectNode spec = Json.object();
       spec.putArray("command").add("true");
       PreparedFunction f = kind.prepare(new FunctionSpec("f1", "shell", spec, null));
-      run(f, dir, Math.max(200, tasks / 5), threads); // warm-up
+      run(f, dir, Math.max(200, tasks / 5), threads, new AtomicLong()); // warm-up
       long cpu0 = cpuNanos();
-      long[] kids0 = childTicks();
+      long[] kids0 = childTicks("self");
+      long[] helper0 = helperTicks();
+      long[] readers0 = threadTicks("gale-spawn");
+      AtomicLong slotNanos = new AtomicLong();
       long t0 = System.nanoTime();
-      run(f, dir, tasks, threads);
+      run(f, dir, tasks, threads, slotNanos);
       double secs = (System.nanoTime() - t0) / 1e9;
       double cpuMs = (cpuNanos() - cpu0) / 1e6 / tasks;
-      long[] kids1 = childTicks();
-      double kidsMs = (kids1[0] - kids0[0]) * 10.0 / tasks;
+      long[] kids1 = childTicks("self");
+      long[] helper1 = helperTicks();
+      long[] readers1 = threadTicks("gale-spawn");
+      double tick = 1000.0 / 100 / tasks;
       System.out.printf(
-          "%s: %d tasks, %d threads: %.0f tasks/s, JVM CPU %.3f ms/task, reaped children CPU"
-              + " %.3f ms/task, load %s%n",
+          "%s: %d tasks, %d threads: %.0f tasks/s; CPU ms/task: JVM %.3f (slot threads %.3f,"
+              + " helper reader %.3f), helper %.3f, programs %.3f; load %s%n",
           mode,
           tasks,
           threads,
           tasks / secs,
           cpuMs,
-          kidsMs,
+          slotNanos.get() / 1e6 / tasks,
+          (readers1[0] - readers0[0]) * tick,
+          (helper1[0] - helper0[0]) * tick,
+          (kids1[1] - kids0[1] + helper1[1] - helper0[1]) * tick,
           Files.readString(Path.of("/proc/loadavg")).trim());
     } finally {
       timer.shutdownNow();
     }
   }
 
-  private static void run(PreparedFunction f, Path dir, int tasks, int threads) throws Exception {
+  private static void run(
+      PreparedFunction f, Path dir, int tasks, int threads, AtomicLong slotNanos) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     AtomicLong seq = new AtomicLong();
     List<Future<?>> futures = new ArrayList<>();
@@ -93,8 +102,11 @@ public final class ShellSpawnBench {
                   if (!f.run(a).ok()) {
                     throw new IllegalStateException("task failed");
                   }
-                  dev.gale.runtime.process.WorkDirs.deleteTree(work);
+                  if (a.workDirCreated()) {
+                    dev.gale.runtime.process.WorkDirs.deleteTree(work);
+                  }
                 }
+                slotNanos.addAndGet(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
                 return null;
               }));
     }
@@ -109,8 +121,44 @@ public final class ShellSpawnBench {
         .getProcessCpuTime();
   }
 
-  private static long[] childTicks() throws Exception {
-    String[] f = Files.readString(Path.of("/proc/self/stat")).split(" ");
-    return new long[] {Long.parseLong(f[15]) + Long.parseLong(f[16])};
+  /** {utime + stime, cutime + cstime} of a process, in clock ticks; zeros when it is gone. */
+  private static long[] childTicks(String pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return new long[] {
+        Long.parseLong(f[11]) + Long.parseLong(f[12]), Long.parseLong(f[13]) + Long.parseLong(f[14])
+      };
+    } catch (Exception e) {
+      return new long[2];
+    }
+  }
+
+  /** {@link #childTicks} of the spawn helper (a child running gale_spawn.py), zeros if none. */
+  private static long[] helperTicks() {
+    return ProcessHandle.current()
+        .children()
+        .filter(
+            p -> p.info().arguments().map(a -> String.join(" ", a)).orElse("").contains("spawn"))
+        .findFirst()
+        .map(p -> childTicks(Long.toString(p.pid())))
+        .orElse(new long[2]);
+  }
+
+  /** Summed {utime + stime} of this JVM's threads whose name starts with {@code prefix}. */
+  private static long[] threadTicks(String prefix) throws Exception {
+    long sum = 0;
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path t : (Iterable<Path>) tasks::iterator) {
+        try {
+          if (Files.readString(t.resolve("comm")).startsWith(prefix)) {
+            sum += childTicks("self/task/" + t.getFileName())[0];
+          }
+        } catch (Exception e) {
+          // the thread ended
+        }
+      }
+    }
+    return new long[] {sum};
   }
 }

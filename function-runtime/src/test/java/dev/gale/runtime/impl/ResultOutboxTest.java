@@ -58,6 +58,33 @@ class ResultOutboxTest {
   }
 
   @Test
+  void anOutboxSizedForItsAgentFlushesAtAQuarterOfItsCapacity() {
+    assertThat(ResultOutbox.flushCountFor(34)).isEqualTo(8);
+    assertThat(ResultOutbox.flushCountFor(2)).isEqualTo(1);
+    assertThat(ResultOutbox.flushCountFor(100_000)).isEqualTo(ResultOutbox.FLUSH_COUNT);
+    ResultOutbox small = new ResultOutbox(3);
+    small.flusher(
+        new ResultOutbox.Flusher() {
+          @Override
+          public void flushNow() {
+            now.incrementAndGet();
+          }
+
+          @Override
+          public void flushSoon() {
+            soon.incrementAndGet();
+          }
+        });
+    small.publish(result("a", 1), false);
+    small.publish(result("b", 1), false);
+    assertThat(now).hasValue(0);
+    assertThat(soon).hasValue(1);
+    small.publish(result("c", 1), false);
+    assertThat(now).hasValue(1);
+    assertThat(small.takePending()).hasSize(3);
+  }
+
+  @Test
   void resultsStayUntilAcknowledgedAndAreResentAfterReconnect() {
     outbox.publish(result("a", 1), true);
     outbox.publish(result("b", 1), true);

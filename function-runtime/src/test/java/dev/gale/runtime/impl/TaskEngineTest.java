@@ -16,6 +16,8 @@ import dev.gale.runtime.testfn.Stubborn;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -37,6 +39,7 @@ class TaskEngineTest {
   ScheduledThreadPoolExecutor timer;
   FunctionKindRegistry kinds;
   final List<TaskResult> results = new CopyOnWriteArrayList<>();
+  final Map<String, Boolean> urgency = new ConcurrentHashMap<>();
   TaskEngine engine;
 
   @BeforeEach
@@ -51,7 +54,10 @@ class TaskEngineTest {
             dir,
             timer,
             Duration.ofMillis(300),
-            (r, urgent) -> results.add(r),
+            (r, urgent) -> {
+              urgency.put(r.taskId(), urgent);
+              results.add(r);
+            },
             () -> Limits.DEFAULT,
             new AttemptStaging(
                 () -> {
@@ -99,6 +105,22 @@ class TaskEngineTest {
     Stubborn.release.countDown();
     Awaitility.await().pollDelay(Duration.ofMillis(100)).until(() -> true);
     assertThat(results).hasSize(2);
+  }
+
+  @Test
+  void resultsAreUrgentOnlyOnceTheQueueHoldsLessThanASlotsWorth() {
+    String zero = "{\"seconds\":0}";
+    engine.accept(
+        new TaskBatch(
+            List.of(SLEEP),
+            List.of(
+                task("a", 1, SLEEP, zero), task("b", 1, SLEEP, zero), task("c", 1, SLEEP, zero))));
+    await("c");
+    assertThat(urgency)
+        .as("a and b leave work queued for the one slot; c leaves none")
+        .containsEntry("a", false)
+        .containsEntry("b", false)
+        .containsEntry("c", true);
   }
 
   @Test

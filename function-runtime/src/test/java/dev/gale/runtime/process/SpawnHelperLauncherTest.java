@@ -144,11 +144,11 @@ class SpawnHelperLauncherTest {
         .hasMessageContaining("error=2")
         .hasMessageContaining("No such file");
     assertThatThrownBy(
-            () -> launcher.launch(List.of("true"), dir.resolve("missing"), Map.of(), 100))
+            () -> launcher.launch(List.of("true"), dir.resolve("missing"), Map.of(), 100).waitFor())
         .isInstanceOf(IOException.class)
         .hasMessageContaining("error=2");
     long helper = launcher.helperPid();
-    assertThatThrownBy(() -> launcher.launch(List.of("echo", "a\0b"), dir, Map.of(), 100))
+    assertThatThrownBy(() -> launcher.launch(List.of("echo", "a\0b"), dir, Map.of(), 100).waitFor())
         .isInstanceOf(IOException.class)
         .hasMessageContaining("null");
     assertThatThrownBy(
@@ -172,6 +172,27 @@ class SpawnHelperLauncherTest {
     ProcessOutcome outcome = p.waitFor();
     assertThat(outcome.exitCode()).as("sh ignores SIGTERM: SIGKILL ends it").isEqualTo(137);
     Awaitility.await().atMost(PATIENCE).until(() -> !runs(sh) && !runs(bg) && !runs(sid));
+  }
+
+  @Test
+  void aKillSentRightAfterTheLaunchEndsTheProgram() throws Exception {
+    // launches are pipelined: the kill may reach the launcher before the helper reported the pid
+    for (int i = 0; i < 5; i++) {
+      LaunchedProcess p = launcher.launch(List.of("sleep", "100"), dir, Map.of(), 100);
+      p.kill(Duration.ofSeconds(5), timer);
+      assertThat(p.waitFor().exitCode()).isEqualTo(143);
+    }
+  }
+
+  @Test
+  void manyLaunchesInFlightFromOneThreadEachGetTheirOwnOutcome() throws Exception {
+    List<LaunchedProcess> launched = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      launched.add(launcher.launch(List.of("sh", "-c", "echo " + i), dir, Map.of(), 100));
+    }
+    for (int i = 0; i < launched.size(); i++) {
+      assertThat(launched.get(i).waitFor().stdout()).isEqualTo(i + "\n");
+    }
   }
 
   @Test

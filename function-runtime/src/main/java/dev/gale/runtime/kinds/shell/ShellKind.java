@@ -188,23 +188,23 @@ public final class ShellKind implements FunctionKind {
       environment.put("GALE_ATTEMPT", Integer.toString(attempt.attempt()));
 
       LaunchedProcess process;
+      ProcessOutcome ended;
       try {
         process =
             launcher.launch(
                 argv, attempt.workDir(), environment, attempt.limits().maxOutputBytes());
+        try (Cancellation.Registration ignored =
+            cancellation.onCancel(() -> process.kill(KILL_GRACE, timer))) {
+          ended = process.waitFor();
+        } catch (InterruptedException e) {
+          process.killForcibly();
+          throw e;
+        }
       } catch (IOException e) {
         return AttemptOutcome.failure(
             ErrorCodes.EXEC_FAILED,
             "cannot run '" + argv.get(0) + "': " + rootMessage(e),
             Json.object().put("program", argv.get(0)));
-      }
-      ProcessOutcome ended;
-      try (Cancellation.Registration ignored =
-          cancellation.onCancel(() -> process.kill(KILL_GRACE, timer))) {
-        ended = process.waitFor();
-      } catch (InterruptedException e) {
-        process.killForcibly();
-        throw e;
       }
       if (ended.lost() != null) {
         if (cancellation.isCancelled()) {
