@@ -181,7 +181,10 @@ public final class HazelcastScheduler implements Scheduler {
             ? 0
             : options.backupCount();
     c.addMapConfig(
-        new MapConfig(TASKS).setInMemoryFormat(InMemoryFormat.OBJECT).setBackupCount(backups));
+        new MapConfig(TASKS)
+            .setInMemoryFormat(InMemoryFormat.OBJECT)
+            .setBackupCount(backups)
+            .addIndexConfig(TaskQueries.STATE_INDEX));
     c.addMapConfig(new MapConfig("gale.*").setBackupCount(backups));
     c.getQueueConfig(ReadyQueues.PREFIX + "*").setBackupCount(backups);
     store.configure(c);
@@ -613,7 +616,8 @@ public final class HazelcastScheduler implements Scheduler {
     TaskQueries.Cursor cursor = q.cursor() == null ? null : TaskQueries.Cursor.decode(q.cursor());
     PagingPredicate<String, TaskRecord> page =
         Predicates.pagingPredicate(
-            new TaskQueries.Filter(q.tenant(), q.state(), q.function(), cursor),
+            TaskQueries.inState(
+                q.state(), new TaskQueries.Filter(q.tenant(), q.state(), q.function(), cursor)),
             new TaskQueries.NewestFirst(),
             q.limit() + 1);
     List<TaskRecord> rows = new ArrayList<>();
@@ -749,7 +753,9 @@ public final class HazelcastScheduler implements Scheduler {
   @Override
   public int reconcileWorker(String workerId, Map<String, Integer> held) {
     Map<String, Integer> lost = new HashMap<>();
-    for (var e : tasks.entrySet(new TaskQueries.RunningOn(workerId))) {
+    for (var e :
+        tasks.entrySet(
+            TaskQueries.inState(TaskState.RUNNING, new TaskQueries.RunningOn(workerId)))) {
       TaskRecord r = e.getValue();
       Integer attempt = held.get(r.id);
       if (attempt == null || attempt != r.attempts) {
@@ -1018,7 +1024,7 @@ public final class HazelcastScheduler implements Scheduler {
   public Map<String, Map<String, Integer>> runningByWorker() {
     Map<String, Map<String, Integer>> out = new TreeMap<>();
     java.util.HashMap<String, java.util.HashMap<String, Integer>> counts =
-        tasks.aggregate(new RunningPerWorker());
+        tasks.aggregate(new RunningPerWorker(), TaskQueries.inState(TaskState.RUNNING));
     if (counts != null) {
       counts.forEach((pool, byWorker) -> out.put(pool, Map.copyOf(byWorker)));
     }
@@ -1081,7 +1087,9 @@ public final class HazelcastScheduler implements Scheduler {
     long startedBefore = clock.millis() - grace.toMillis();
     Map<String, Map<String, Integer>> byWorker = new HashMap<>();
     int n = 0;
-    for (var e : tasks.entrySet(new TaskQueries.Orphans(live, startedBefore))) {
+    for (var e :
+        tasks.entrySet(
+            TaskQueries.inState(TaskState.RUNNING, new TaskQueries.Orphans(live, startedBefore)))) {
       TaskRecord r = e.getValue();
       byWorker.computeIfAbsent(r.worker, w -> new HashMap<>()).put(r.id, r.attempts);
       n++;
@@ -1099,7 +1107,8 @@ public final class HazelcastScheduler implements Scheduler {
    * @return how many tasks were put back
    */
   private int requeueStranded(long createdBefore) {
-    Map<String, Long> queued = tasks.aggregate(new TaskQueries.QueuedPerPool());
+    Map<String, Long> queued =
+        tasks.aggregate(new TaskQueries.QueuedPerPool(), TaskQueries.inState(TaskState.QUEUED));
     int n = 0;
     for (var e : queued.entrySet()) {
       String pool = e.getKey();
@@ -1108,7 +1117,10 @@ public final class HazelcastScheduler implements Scheduler {
       }
       java.util.Set<String> inQueue = ready.snapshot(pool);
       Map<Integer, List<String>> back = new HashMap<>();
-      for (var t : tasks.entrySet(new TaskQueries.QueuedIn(pool, createdBefore))) {
+      for (var t :
+          tasks.entrySet(
+              TaskQueries.inState(
+                  TaskState.QUEUED, new TaskQueries.QueuedIn(pool, createdBefore)))) {
         if (!inQueue.contains(t.getKey())) {
           back.computeIfAbsent(t.getValue().priority, p -> new ArrayList<>()).add(t.getKey());
           n++;
@@ -1133,7 +1145,8 @@ public final class HazelcastScheduler implements Scheduler {
     Map<String, List<String>> downstreamByUpstream = new HashMap<>();
     for (String[] row :
         tasks.project(
-            new TaskQueries.PendingUpstream(), new TaskQueries.WaitingSince(createdBefore))) {
+            new TaskQueries.PendingUpstream(),
+            TaskQueries.inState(TaskState.WAITING, new TaskQueries.WaitingSince(createdBefore)))) {
       for (int i = 1; i < row.length; i++) {
         downstreamByUpstream.computeIfAbsent(row[i], k -> new ArrayList<>()).add(row[0]);
       }

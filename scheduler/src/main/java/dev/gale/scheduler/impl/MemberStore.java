@@ -5,7 +5,6 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MapStoreConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import com.hazelcast.query.Predicate;
 import com.hazelcast.spi.properties.ClusterProperty;
 import dev.gale.api.FunctionDefinition;
 import dev.gale.api.TaskState;
@@ -139,7 +138,7 @@ final class MemberStore implements AutoCloseable {
       return 0;
     }
     IMap<String, TaskRecord> tasks = hz.getMap(StoredMap.TASKS.mapName());
-    List<TaskRecord> queued = new ArrayList<>(tasks.values(new InState(TaskState.QUEUED)));
+    List<TaskRecord> queued = new ArrayList<>(tasks.values(TaskQueries.inState(TaskState.QUEUED)));
     queued.sort(Comparator.comparingLong((TaskRecord r) -> r.createdAt).thenComparing(r -> r.id));
     Map<String, Map<Integer, List<String>>> byLevel = new LinkedHashMap<>();
     for (TaskRecord r : queued) {
@@ -161,7 +160,7 @@ final class MemberStore implements AutoCloseable {
         }
       }
     }
-    int running = tasks.keySet(new InState(TaskState.RUNNING)).size();
+    int running = tasks.keySet(TaskQueries.inState(TaskState.RUNNING)).size();
     LOG.info(
         "store: {} queued task(s) put back into their ready queues; {} running attempt(s) go back"
             + " to the queues when the orphan sweep finds their workers gone",
@@ -263,20 +262,6 @@ final class MemberStore implements AutoCloseable {
   public void close() {
     if (db != null) {
       db.close();
-    }
-  }
-
-  /** Tasks in one state. */
-  static final class InState implements Predicate<String, TaskRecord> {
-    private final TaskState state;
-
-    InState(TaskState state) {
-      this.state = state;
-    }
-
-    @Override
-    public boolean apply(Map.Entry<String, TaskRecord> e) {
-      return e.getValue().state == state;
     }
   }
 }

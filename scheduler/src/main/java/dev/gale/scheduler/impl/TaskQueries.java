@@ -1,7 +1,10 @@
 package dev.gale.scheduler.impl;
 
 import com.hazelcast.aggregation.Aggregator;
+import com.hazelcast.config.IndexConfig;
+import com.hazelcast.config.IndexType;
 import com.hazelcast.query.Predicate;
+import com.hazelcast.query.Predicates;
 import dev.gale.api.InvalidRequestException;
 import dev.gale.api.TaskState;
 import java.nio.charset.StandardCharsets;
@@ -9,9 +12,42 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.Map;
 
-/** Predicates, orderings and aggregations over the task map (listing and metrics). */
+/**
+ * Predicates, orderings and aggregations over the task map (listing, sweeps, metrics).
+ *
+ * <p>The task map has a hash index on {@code state} ({@link #STATE_INDEX}), and every query that
+ * looks at tasks of one state starts from it ({@link #inState}): the periodic ones (the scaler's
+ * running attempts, the orphan sweep) then cost what the tasks in that state cost, not a pass over
+ * every record, finished ones included. A Hazelcast index is kept per partition by the member that
+ * holds it, owned and backup replicas alike, and moves with its partition, so the answers stay
+ * exact through migrations and the loss of a member; counters kept by the transitions would have to
+ * be made to survive both. The price is an index update per state change and, because the map keeps
+ * objects, a copy of the record for each entry processor (Hazelcast then protects the index from
+ * in-place changes).
+ */
 final class TaskQueries {
   private TaskQueries() {}
+
+  /** The attribute of {@link TaskRecord} the index is on (its {@code state} field). */
+  static final String STATE = "state";
+
+  /** The hash index of the task map on {@link #STATE}. */
+  static final IndexConfig STATE_INDEX =
+      new IndexConfig(IndexType.HASH, STATE).setName("gale_tasks_state");
+
+  /** Tasks in one state, served by the state index. */
+  static Predicate<String, TaskRecord> inState(TaskState state) {
+    return Predicates.equal(STATE, state);
+  }
+
+  /**
+   * Tasks in {@code state} (any state when null) that {@code filter} also accepts: the index picks
+   * the candidates, the filter looks only at those.
+   */
+  static Predicate<String, TaskRecord> inState(
+      TaskState state, Predicate<String, TaskRecord> filter) {
+    return state == null ? filter : Predicates.and(inState(state), filter);
+  }
 
   /** A position in the newest-first order: tasks strictly after it come next. */
   record Cursor(long createdAt, String id) {

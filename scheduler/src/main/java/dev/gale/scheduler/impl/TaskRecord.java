@@ -176,11 +176,11 @@ public final class TaskRecord implements IdentifiedDataSerializable {
   @Override
   public void readData(ObjectDataInput in) throws IOException {
     id = in.readString();
-    tenant = in.readString();
-    functionId = in.readString();
-    functionName = in.readString();
-    kind = in.readString();
-    pool = in.readString();
+    tenant = SharedStrings.of(in.readString());
+    functionId = SharedStrings.of(in.readString());
+    functionName = SharedStrings.of(in.readString());
+    kind = SharedStrings.of(in.readString());
+    pool = SharedStrings.of(in.readString());
     priority = in.readInt();
     state = TaskState.values()[in.readByte()];
     attempts = in.readInt();
@@ -198,7 +198,7 @@ public final class TaskRecord implements IdentifiedDataSerializable {
     createdAt = in.readLong();
     startedAt = in.readLong();
     finishedAt = in.readLong();
-    worker = in.readString();
+    worker = SharedStrings.of(in.readString());
     deps = readStrings(in);
     int n2 = in.readInt();
     if (n2 >= 0) {

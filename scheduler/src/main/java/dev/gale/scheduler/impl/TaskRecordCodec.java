@@ -142,11 +142,11 @@ public final class TaskRecordCodec implements TaskCodec<TaskRecord> {
     }
     TaskRecord r = new TaskRecord();
     r.id = text(n, "id");
-    r.tenant = text(n, "tenant");
-    r.functionId = text(n, "functionId");
-    r.functionName = text(n, "functionName");
-    r.kind = text(n, "kind");
-    r.pool = text(n, "pool");
+    r.tenant = SharedStrings.of(text(n, "tenant"));
+    r.functionId = SharedStrings.of(text(n, "functionId"));
+    r.functionName = SharedStrings.of(text(n, "functionName"));
+    r.kind = SharedStrings.of(text(n, "kind"));
+    r.pool = SharedStrings.of(text(n, "pool"));
     r.priority = n.path("priority").asInt();
     String state = text(n, "state");
     r.state = state == null ? null : TaskState.fromWire(state);
@@ -165,7 +165,7 @@ public final class TaskRecordCodec implements TaskCodec<TaskRecord> {
     r.createdAt = n.path("createdAt").asLong();
     r.startedAt = n.path("startedAt").asLong();
     r.finishedAt = n.path("finishedAt").asLong();
-    r.worker = text(n, "worker");
+    r.worker = SharedStrings.of(text(n, "worker"));
     r.deps = readStrings(n.get("deps"));
     JsonNode depResults = n.get("depResults");
     if (depResults != null && depResults.isObject()) {

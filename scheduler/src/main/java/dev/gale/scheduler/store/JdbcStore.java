@@ -36,6 +36,11 @@ public final class JdbcStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcStore.class);
   private static final int KEYS_PER_QUERY = 500;
   private static final long CONNECTION_TIMEOUT_MILLIS = 3_000;
+  private static final java.util.Set<String> TERMINAL =
+      Arrays.stream(TaskState.values())
+          .filter(TaskState::isTerminal)
+          .map(TaskState::wireName)
+          .collect(Collectors.toUnmodifiableSet());
 
   private final StoreOptions options;
   private final SqlDialect dialect;
@@ -185,7 +190,11 @@ public final class JdbcStore implements AutoCloseable {
    */
   record Row(String id, byte[] body, String state, long finishedAt) {}
 
-  /** Inserts or replaces rows, in batches of {@code writeBatchSize}, in one transaction. */
+  /**
+   * Inserts or replaces rows, in batches of {@code writeBatchSize}, in one transaction. A task row
+   * whose state is not terminal gets {@code finished_at = 0} whatever its {@code finishedAt}: the
+   * load at start finds unfinished tasks by that, through the {@code finished_at} index.
+   */
   void upsert(StoredMap map, Collection<Row> rows) {
     if (rows.isEmpty()) {
       return;
@@ -203,7 +212,7 @@ public final class JdbcStore implements AutoCloseable {
         ps.setString(i++, r.id());
         if (map.isTasks()) {
           ps.setString(i++, r.state());
-          ps.setLong(i++, r.finishedAt());
+          ps.setLong(i++, TERMINAL.contains(r.state()) ? r.finishedAt() : 0);
         }
         ps.setBytes(i++, r.body());
         ps.setLong(i, now);
@@ -299,7 +308,8 @@ public final class JdbcStore implements AutoCloseable {
 
   /**
    * Ids of the tasks to load at start: every task that is not finished, plus the {@code
-   * maxFinished} most recently finished ones that finished at or after {@code finishedSince}.
+   * maxFinished} most recently finished ones that finished at or after {@code finishedSince}. Both
+   * are range reads of the {@code finished_at} index (0 for unfinished tasks).
    */
   List<String> taskKeysToLoad(long finishedSince, int maxFinished) {
     List<String> open =
@@ -313,7 +323,7 @@ public final class JdbcStore implements AutoCloseable {
             "list the unfinished tasks",
             "SELECT id FROM "
                 + table
-                + " WHERE state IN ("
+                + " WHERE finished_at = 0 AND state IN ("
                 + open.stream().map(s -> "'" + s + "'").collect(Collectors.joining(", "))
                 + ")",
             List.of());

@@ -11,7 +11,10 @@ import java.util.List;
  *
  * <ol>
  *   <li>the tables of functions, deleted functions, artifacts, tokens, pools and tasks;
- *   <li>the table of transfer records ({@code gale_transfers}).
+ *   <li>the table of transfer records ({@code gale_transfers});
+ *   <li>no index on the tasks' {@code state}: every task write paid for it, and only the load at
+ *       start used it, which now finds unfinished tasks through {@code gale_tasks_finished_at}
+ *       ({@code finished_at = 0} while a task has not finished, see {@link JdbcStore#upsert}).
  * </ol>
  *
  * A migration creates the tables of the {@link StoredMap}s whose {@link StoredMap#sinceSchema()} is
@@ -19,7 +22,7 @@ import java.util.List;
  */
 final class Schema {
   /** The version this code writes and reads. */
-  static final int LATEST = 2;
+  static final int LATEST = 3;
 
   private Schema() {}
 
@@ -29,6 +32,9 @@ final class Schema {
       throw new IllegalArgumentException("no migration to schema version " + version);
     }
     List<String> sql = new ArrayList<>();
+    if (version == 3) {
+      sql.add("DROP INDEX IF EXISTS gale_tasks_state");
+    }
     for (StoredMap m : StoredMap.values()) {
       if (m.sinceSchema() != version) {
         continue;

@@ -129,7 +129,7 @@ class DurableTransfersIT {
       }
     }
     try (JdbcStore db = JdbcStore.open(o)) {
-      assertThat(db.schemaVersion()).isEqualTo(2);
+      assertThat(db.schemaVersion()).isEqualTo(Schema.LATEST);
       db.upsert(
           StoredMap.TRANSFERS,
           List.of(

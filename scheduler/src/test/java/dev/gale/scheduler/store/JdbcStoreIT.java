@@ -186,6 +186,73 @@ class JdbcStoreIT {
 
   @ParameterizedTest
   @EnumSource(names = {"EMBEDDED", "POSTGRESQL"})
+  void anUnfinishedTaskIsLoadedWhateverFinishedAtItCarries(StoreKind kind) {
+    long now = System.currentTimeMillis();
+    try (JdbcStore db = JdbcStore.open(databases.fresh(kind).build())) {
+      db.upsert(
+          StoredMap.TASKS,
+          List.of(
+              task("queued-again", TaskState.QUEUED, now - 1_000),
+              task("ok-long-ago", TaskState.SUCCEEDED, now - 48 * 3_600_000L)));
+      assertThat(db.taskKeysToLoad(now - 3_600_000L, 100)).containsExactly("queued-again");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"EMBEDDED", "POSTGRESQL"})
+  void aDatabaseOfSchemaVersionTwoLosesTheStateIndexAndKeepsItsTasks(StoreKind kind)
+      throws Exception {
+    StoreOptions o = databases.fresh(kind).build();
+    try (JdbcStore db = JdbcStore.open(o)) {
+      db.upsert(
+          StoredMap.TASKS,
+          List.of(task("queued", TaskState.QUEUED, 0), task("running", TaskState.RUNNING, 0)));
+    }
+    try (Connection c = connect(o, kind)) {
+      assertThat(indexesOfTasks(c))
+          .doesNotContain("gale_tasks_state")
+          .contains("gale_tasks_finished_at");
+      try (Statement s = c.createStatement()) {
+        s.executeUpdate("CREATE INDEX gale_tasks_state ON gale_tasks (state)");
+        s.executeUpdate("UPDATE gale_schema SET version = 2 WHERE id = 1");
+      }
+      if (!c.getAutoCommit()) {
+        c.commit();
+      }
+      assertThat(indexesOfTasks(c)).contains("gale_tasks_state");
+    }
+    try (JdbcStore db = JdbcStore.open(o)) {
+      assertThat(db.schemaVersion()).isEqualTo(Schema.LATEST);
+      assertThat(db.taskKeysToLoad(0, 100)).containsExactlyInAnyOrder("queued", "running");
+    }
+    try (Connection c = connect(o, kind)) {
+      assertThat(indexesOfTasks(c)).doesNotContain("gale_tasks_state");
+    }
+  }
+
+  private static Connection connect(StoreOptions o, StoreKind kind) throws Exception {
+    return DriverManager.getConnection(
+        o.effectiveJdbcUrl(), "gale", kind == StoreKind.EMBEDDED ? "" : null);
+  }
+
+  /** Names of the task table's indexes, lower case. */
+  private static List<String> indexesOfTasks(Connection c) throws Exception {
+    List<String> names = new ArrayList<>();
+    for (String table : List.of("gale_tasks", "GALE_TASKS")) {
+      try (var rs = c.getMetaData().getIndexInfo(null, null, table, false, false)) {
+        while (rs.next()) {
+          String n = rs.getString("INDEX_NAME");
+          if (n != null) {
+            names.add(n.toLowerCase(java.util.Locale.ROOT));
+          }
+        }
+      }
+    }
+    return names;
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"EMBEDDED", "POSTGRESQL"})
   void refusesADatabaseWhoseSchemaIsNewerThanThisCode(StoreKind kind) throws Exception {
     StoreOptions o = databases.fresh(kind).build();
     JdbcStore.open(o).close();
