@@ -9,11 +9,15 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** The one shared Jackson configuration: ISO instants as strings, unknown fields ignored. */
+/**
+ * The one shared Jackson configuration: ISO instants as strings ({@link IsoInstants}), unknown
+ * fields ignored.
+ */
 public final class Json {
   private static final ObjectMapper MAPPER =
       new ObjectMapper()
           .findAndRegisterModules()
+          .registerModule(IsoInstants.module())
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -72,10 +76,36 @@ public final class Json {
     try {
       return MAPPER.readTree(json);
     } catch (java.io.IOException e) {
-      String msg =
-          e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
-      throw new InvalidRequestException("invalid_json", "body is not valid JSON: " + msg, null, e);
+      throw invalidJson(e);
     }
+  }
+
+  /**
+   * Reads a value of the given type from JSON text, letting the {@link RawJson} values in it keep
+   * their text as a slice of {@code json} instead of encoding them again.
+   *
+   * @throws InvalidRequestException with code {@code invalid_json} when it is not such a value
+   */
+  public static <T> T readSliced(String json, Class<T> type) {
+    try {
+      return MAPPER.readerFor(type).withAttribute(RawJson.SOURCE, json).readValue(json);
+    } catch (JsonProcessingException e) {
+      throw new InvalidRequestException(
+          "invalid_json",
+          "cannot read " + type.getSimpleName() + ": " + e.getOriginalMessage(),
+          null,
+          e);
+    }
+  }
+
+  /**
+   * The 400 {@code invalid_json} for a body that a parser refused (the same answer as {@link
+   * #readTree(byte[])} gives).
+   */
+  public static InvalidRequestException invalidJson(java.io.IOException e) {
+    String msg =
+        e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+    return new InvalidRequestException("invalid_json", "body is not valid JSON: " + msg, null, e);
   }
 
   /** Reads a value of the given type from JSON text. */

@@ -19,6 +19,6 @@ public final class WorkerProtocol {
    * @throws dev.gale.api.InvalidRequestException when the frame is not a known message
    */
   public static WorkerMessage decode(String frame) {
-    return Json.read(frame, WorkerMessage.class);
+    return Json.readSliced(frame, WorkerMessage.class);
   }
 }

@@ -1,11 +1,13 @@
 package dev.gale.gateway.impl;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gale.api.ForbiddenException;
 import dev.gale.api.Json;
 import dev.gale.api.Role;
+import dev.gale.api.Task;
 import dev.gale.api.TokenRecord;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -46,6 +48,21 @@ final class Exchange {
     }
     return Json.readTree(b.getBytes());
   }
+
+  /** The body's bytes; empty when there is none. */
+  static byte[] bytes(RoutingContext ctx) {
+    Buffer b = ctx.body().buffer();
+    return b == null ? EMPTY : b.getBytes();
+  }
+
+  private static final byte[] EMPTY = new byte[0];
+
+  /** {@code {"tasks": [...]}}, written straight from the records. */
+  record TaskList(List<Task> tasks) {}
+
+  /** A page of {@code GET /v1/tasks}: {@code nextCursor} is written even when null. */
+  record TaskListPage(
+      List<Task> tasks, @JsonInclude(JsonInclude.Include.ALWAYS) String nextCursor) {}
 
   /** Answers with a JSON body, unless the response has ended already. */
   static void respond(RoutingContext ctx, int status, Object body) {

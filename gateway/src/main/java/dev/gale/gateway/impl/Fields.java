@@ -141,6 +141,73 @@ final class Fields {
     return json;
   }
 
+  // ---- the same reads over a streamed body ({@link BodyValue}) ----
+
+  /** The body as an object, or 400 when it is absent or another JSON value. */
+  static BodyValue object(BodyValue body, String what) {
+    if (BodyValue.absent(body) || !body.isObject()) {
+      throw invalid(what, what + " must be a JSON object");
+    }
+    return body;
+  }
+
+  static String requiredString(BodyValue parent, String name, String prefix) {
+    String value = optionalString(parent, name, prefix);
+    if (value == null) {
+      String field = path(prefix, name);
+      throw invalid(field, field + " is required");
+    }
+    return value;
+  }
+
+  static String optionalString(BodyValue parent, String name, String prefix) {
+    BodyValue n = parent.get(name);
+    if (BodyValue.absent(n)) {
+      return null;
+    }
+    String field = path(prefix, name);
+    if (!n.isTextual()) {
+      throw invalid(field, field + " must be a string");
+    }
+    return n.textValue();
+  }
+
+  /** An optional non-negative number (seconds, fractions allowed). */
+  static Double optionalSeconds(BodyValue parent, String name, String prefix) {
+    BodyValue n = parent.get(name);
+    if (BodyValue.absent(n)) {
+      return null;
+    }
+    String field = path(prefix, name);
+    if (!n.isNumber() || n.doubleValue() < 0 || !Double.isFinite(n.doubleValue())) {
+      throw invalid(field, field + " must be a non-negative number of seconds");
+    }
+    return n.doubleValue();
+  }
+
+  /**
+   * The {@code args} object as its JSON text, exactly as sent; {@code {}} when absent.
+   *
+   * @throws PayloadTooLargeException when it exceeds {@code maxBytes} of UTF-8
+   */
+  static String args(BodyValue parent, String prefix, int maxBytes) {
+    BodyValue n = parent.get(BodyValue.ARGS);
+    String field = path(prefix, "args");
+    if (BodyValue.absent(n)) {
+      return "{}";
+    }
+    if (!n.isObject()) {
+      throw invalid(field, field + " must be an object");
+    }
+    long bytes = n.rawBytes();
+    if (bytes > maxBytes) {
+      ObjectNode d = details(field).put("limit", maxBytes).put("size", bytes);
+      throw new PayloadTooLargeException(
+          "too_large", field + " is " + bytes + " bytes; the limit is " + maxBytes, d);
+    }
+    return n.raw();
+  }
+
   /** The number of bytes of the string's UTF-8 encoding, without encoding it. */
   static long utf8Length(CharSequence s) {
     long n = 0;

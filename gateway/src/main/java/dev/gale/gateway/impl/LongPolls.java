@@ -39,10 +39,19 @@ final class LongPolls {
    * @param current the task as read or submitted after {@code mark}
    */
   Future<Task> awaitOne(Task current, double waitSeconds, long mark) {
+    return awaitOne(current, waitSeconds, mark, vertx.getOrCreateContext());
+  }
+
+  /**
+   * As {@link #awaitOne(Task, double, long)}, from any thread: the answer is completed on {@code
+   * context}. A sync invoke registers its waiter right after the submit, on the thread that did it,
+   * so that a fast result finds the waiter instead of costing a read.
+   */
+  Future<Task> awaitOne(Task current, double waitSeconds, long mark, Context context) {
     if (current.state().isTerminal() || waitSeconds <= 0) {
       return Future.succeededFuture(current);
     }
-    One one = new One(current, vertx.getOrCreateContext());
+    One one = new One(current, context);
     waiters.register(current.id(), one);
     one.timer = vertx.setTimer(millis(waitSeconds), t -> one.expire());
     if (waiters.maybeTerminalSince(current.id(), mark)) {

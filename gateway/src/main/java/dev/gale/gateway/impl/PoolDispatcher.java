@@ -44,6 +44,7 @@ final class PoolDispatcher {
   private final FunctionCache functions;
   private final ResultRecorder recorder;
   private final Supplier<List<WorkerSession>> sessions;
+  private final TaskBatchFrames frames;
   private final Thread thread;
   private final Object signal = new Object();
   private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> afterTake =
@@ -59,7 +60,9 @@ final class PoolDispatcher {
       Scheduler scheduler,
       FunctionCache functions,
       ResultRecorder recorder,
+      TaskBatchFrames frames,
       Supplier<List<WorkerSession>> sessions) {
+    this.frames = frames;
     this.pool = pool;
     this.scheduler = scheduler;
     this.functions = functions;
@@ -251,7 +254,7 @@ final class PoolDispatcher {
         for (Dispatch d : ok) {
           assignments.add(new TaskAssignment(d.taskId(), d.attempt(), d.functionId(), d.args()));
         }
-        session.send(new TaskBatch(new ArrayList<>(specs.values()), assignments));
+        session.sendFrame(frames.encode(new ArrayList<>(specs.values()), assignments));
       } else {
         Map<String, Integer> lost = new HashMap<>(ok.size() * 2);
         for (Dispatch d : ok) {

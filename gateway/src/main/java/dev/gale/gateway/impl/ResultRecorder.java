@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *  socket event loops ── results / lost ──▶ queue ──▶ [recorder thread]
  *                                                    complete(all outcomes)   one call
- *                                                    getTasks(waited ∪ sample) one call
- *                                                    ack per worker, deliver to waiters
+ *                                                    deliver to waiters (from the outcomes;
+ *                                                      getTasks(others ∪ sample) one call)
+ *                                                    ack per worker, metrics
  *                                                    workerLost / removeWorker
  * </pre>
  *
@@ -230,6 +231,13 @@ final class ResultRecorder {
     Map<String, Outcome> byTask = new LinkedHashMap<>(outcomes.size() * 2);
     for (Outcome o : outcomes) {
       byTask.put(o.taskId(), o);
+    }
+    // Waiters first: a sync invoke's answer should not wait for acks and metrics.
+    deliver(terminal, byTask);
+    for (Map.Entry<WorkerSession, List<String>> e : acks.entrySet()) {
+      e.getKey().send(new Ack(e.getValue()));
+    }
+    for (Outcome o : outcomes) {
       if (o.startedAt() != null && o.finishedAt() != null) {
         metrics.runTime(
             kindByTask.getOrDefault(o.taskId(), "unknown"),
@@ -241,10 +249,6 @@ final class ResultRecorder {
       metrics.finished(
           kindByTask.getOrDefault(id, "unknown"), o != null && o.ok() ? "succeeded" : "failed");
     }
-    for (Map.Entry<WorkerSession, List<String>> e : acks.entrySet()) {
-      e.getKey().send(new Ack(e.getValue()));
-    }
-    deliver(terminal, byTask);
   }
 
   /**

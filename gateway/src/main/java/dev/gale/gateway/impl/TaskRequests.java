@@ -57,14 +57,16 @@ final class TaskRequests {
   /**
    * Parses an invocation; an empty body means {@code {}}.
    *
+   * @param body the request body's bytes (empty when there is none)
    * @throws InvalidRequestException naming the field
    * @throws PayloadTooLargeException when args exceed {@code maxArgsBytes}
    */
-  public static Invoke invoke(JsonNode body, int maxArgsBytes, int maxWaitSeconds) {
-    ObjectNode o = body == null || body.isMissingNode() ? null : Fields.object(body, "body");
-    if (o == null) {
+  public static Invoke invoke(byte[] body, int maxArgsBytes, int maxWaitSeconds) {
+    BodyValue v = BodyValue.read(body, 1);
+    if (v == null) {
       return new Invoke("{}", null, null, 0);
     }
+    BodyValue o = Fields.object(v, "body");
     String args = Fields.args(o, "", maxArgsBytes);
     String pool = pool(o, "");
     Integer priority = priority(o, "");
@@ -75,27 +77,29 @@ final class TaskRequests {
   /**
    * Parses a whole batch; one bad entry rejects the batch.
    *
+   * @param body the request body's bytes
    * @throws InvalidRequestException naming the entry's field, e.g. {@code tasks[3].args}
    */
-  public static List<Entry> batch(JsonNode body, int maxArgsBytes, int maxBatchSize) {
-    ObjectNode o = Fields.object(body, "body");
-    JsonNode tasks = o.get("tasks");
-    if (Fields.absent(tasks) || !tasks.isArray()) {
+  public static List<Entry> batch(byte[] body, int maxArgsBytes, int maxBatchSize) {
+    BodyValue o = Fields.object(BodyValue.read(body, 3), "body");
+    BodyValue tasks = o.get("tasks");
+    if (BodyValue.absent(tasks) || !tasks.isArray()) {
       throw invalid("tasks", "tasks must be an array of task objects");
     }
-    if (tasks.isEmpty()) {
+    List<BodyValue> items = tasks.items();
+    if (items.isEmpty()) {
       throw invalid("tasks", "tasks must not be empty");
     }
-    if (tasks.size() > maxBatchSize) {
+    if (items.size() > maxBatchSize) {
       throw invalid(
           "tasks",
-          "tasks has " + tasks.size() + " entries; at most " + maxBatchSize + " per request");
+          "tasks has " + items.size() + " entries; at most " + maxBatchSize + " per request");
     }
-    List<Entry> out = new ArrayList<>(tasks.size());
+    List<Entry> out = new ArrayList<>(items.size());
     Set<String> refs = new HashSet<>();
-    for (int i = 0; i < tasks.size(); i++) {
+    for (int i = 0; i < items.size(); i++) {
       String prefix = "tasks[" + i + "]";
-      JsonNode t = tasks.get(i);
+      BodyValue t = items.get(i);
       if (!t.isObject()) {
         throw invalid(prefix, prefix + " must be an object");
       }
@@ -118,19 +122,20 @@ final class TaskRequests {
     return out;
   }
 
-  /** Parses {@code {ids, wait}}. */
-  public static Wait waitFor(JsonNode body, int maxBatchSize, int maxWaitSeconds) {
-    ObjectNode o = Fields.object(body, "body");
-    JsonNode ids = o.get("ids");
-    if (Fields.absent(ids) || !ids.isArray() || ids.isEmpty()) {
+  /** Parses {@code {ids, wait}} from the request body's bytes. */
+  public static Wait waitFor(byte[] body, int maxBatchSize, int maxWaitSeconds) {
+    BodyValue o = Fields.object(BodyValue.read(body, 2), "body");
+    BodyValue ids = o.get("ids");
+    if (BodyValue.absent(ids) || !ids.isArray() || ids.items().isEmpty()) {
       throw invalid("ids", "ids must be a non-empty array of task ids");
     }
-    if (ids.size() > maxBatchSize) {
-      throw invalid("ids", "ids has " + ids.size() + " entries; at most " + maxBatchSize);
+    List<BodyValue> items = ids.items();
+    if (items.size() > maxBatchSize) {
+      throw invalid("ids", "ids has " + items.size() + " entries; at most " + maxBatchSize);
     }
-    List<String> out = new ArrayList<>(ids.size());
-    for (int i = 0; i < ids.size(); i++) {
-      JsonNode n = ids.get(i);
+    List<String> out = new ArrayList<>(items.size());
+    for (int i = 0; i < items.size(); i++) {
+      BodyValue n = items.get(i);
       if (!n.isTextual() || n.textValue().isEmpty() || n.textValue().length() > MAX_ID) {
         throw invalid("ids[" + i + "]", "ids[" + i + "] must be a task id");
       }
@@ -268,19 +273,19 @@ final class TaskRequests {
     return name;
   }
 
-  private static String pool(JsonNode o, String prefix) {
+  private static String pool(BodyValue o, String prefix) {
     String field = Fields.path(prefix, "pool");
     String pool = Fields.optionalString(o, "pool", prefix);
     return pool == null ? null : poolName(pool, field);
   }
 
-  private static Integer priority(JsonNode o, String prefix) {
-    JsonNode n = o.get("priority");
-    if (Fields.absent(n)) {
+  private static Integer priority(BodyValue o, String prefix) {
+    BodyValue n = o.get("priority");
+    if (BodyValue.absent(n)) {
       return null;
     }
     String field = Fields.path(prefix, "priority");
-    if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+    if (!n.isInt()) {
       throw invalid(field, field + " must be an integer (32-bit)");
     }
     return n.intValue();

@@ -1,11 +1,9 @@
 package dev.gale.gateway.impl;
 
-import static dev.gale.gateway.impl.Exchange.json;
-import static dev.gale.gateway.impl.Exchange.listOf;
+import static dev.gale.gateway.impl.Exchange.bytes;
 import static dev.gale.gateway.impl.Exchange.principal;
 import static dev.gale.gateway.impl.Exchange.respond;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gale.api.FunctionDefinition;
 import dev.gale.api.Json;
 import dev.gale.api.NotFoundException;
@@ -17,6 +15,7 @@ import dev.gale.scheduler.NewTask;
 import dev.gale.scheduler.Scheduler;
 import dev.gale.scheduler.TaskPage;
 import dev.gale.scheduler.TaskQuery;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -62,8 +61,9 @@ final class TaskRoutes {
     TokenRecord p = principal(ctx);
     String id = ctx.pathParam("id");
     TaskRequests.Invoke req =
-        TaskRequests.invoke(json(ctx), options.maxArgsBytes(), options.maxWaitSeconds());
+        TaskRequests.invoke(bytes(ctx), options.maxArgsBytes(), options.maxWaitSeconds());
     long mark = core.waiters.mark();
+    Context context = core.vertx.getOrCreateContext();
     blocking(
             () -> {
               FunctionDefinition f = core.functions.visible(id, p.tenant());
@@ -75,10 +75,11 @@ final class TaskRoutes {
                           List.of(
                               new NewTask(p.tenant(), f, RawJson.of(req.args()), pool, priority)))
                       .get(0);
+              Future<Task> answer = core.longPolls.awaitOne(t, req.waitSeconds(), mark, context);
               core.metrics.submitted(f.kind(), 1);
-              return t;
+              return answer;
             })
-        .compose(t -> core.longPolls.awaitOne(t, req.waitSeconds(), mark))
+        .compose(answer -> answer)
         .onSuccess(t -> respond(ctx, t.state().isTerminal() ? 200 : 202, t))
         .onFailure(ctx::fail);
   }
@@ -93,7 +94,7 @@ final class TaskRoutes {
   private void handleSubmitTasks(RoutingContext ctx) {
     TokenRecord p = principal(ctx);
     List<TaskRequests.Entry> entries =
-        TaskRequests.batch(json(ctx), options.maxArgsBytes(), options.maxBatchSize());
+        TaskRequests.batch(bytes(ctx), options.maxArgsBytes(), options.maxBatchSize());
     blocking(
             () -> {
               Map<String, FunctionDefinition> defs = new HashMap<>();
@@ -130,7 +131,7 @@ final class TaskRoutes {
               perKind.forEach(core.metrics::submitted);
               return submitted;
             })
-        .onSuccess(list -> respond(ctx, 202, listOf("tasks", list)))
+        .onSuccess(list -> respond(ctx, 202, new Exchange.TaskList(list)))
         .onFailure(ctx::fail);
   }
 
@@ -148,7 +149,7 @@ final class TaskRoutes {
   private void handleWaitTasks(RoutingContext ctx) {
     String tenant = principal(ctx).tenant();
     TaskRequests.Wait req =
-        TaskRequests.waitFor(json(ctx), options.maxBatchSize(), options.maxWaitSeconds());
+        TaskRequests.waitFor(bytes(ctx), options.maxBatchSize(), options.maxWaitSeconds());
     long mark = core.waiters.mark();
     blocking(
             () -> {
@@ -168,7 +169,7 @@ final class TaskRoutes {
               return tasks;
             })
         .compose(tasks -> core.longPolls.awaitAll(tasks, req.waitSeconds(), mark))
-        .onSuccess(tasks -> respond(ctx, 200, listOf("tasks", tasks)))
+        .onSuccess(tasks -> respond(ctx, 200, new Exchange.TaskList(tasks)))
         .onFailure(ctx::fail);
   }
 
@@ -195,15 +196,8 @@ final class TaskRoutes {
             emptyToNull(ctx.request().getParam("cursor")));
     blocking(() -> scheduler.listTasks(q))
         .onSuccess(
-            (TaskPage page) -> {
-              ObjectNode o = listOf("tasks", page.tasks());
-              if (page.nextCursor() == null) {
-                o.putNull("nextCursor");
-              } else {
-                o.put("nextCursor", page.nextCursor());
-              }
-              respond(ctx, 200, o);
-            })
+            (TaskPage page) ->
+                respond(ctx, 200, new Exchange.TaskListPage(page.tasks(), page.nextCursor())))
         .onFailure(ctx::fail);
   }
 

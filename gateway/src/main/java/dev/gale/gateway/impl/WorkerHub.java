@@ -58,6 +58,7 @@ final class WorkerHub {
   private final GatewayOptions options;
   private final FunctionCache functions;
   private final ResultRecorder recorder;
+  private final TaskBatchFrames frames = new TaskBatchFrames();
   private final ConcurrentHashMap<String, WorkerSession> sessions = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Set<WorkerSession>> byPool = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, PoolDispatcher> dispatchers = new ConcurrentHashMap<>();
@@ -458,7 +459,7 @@ final class WorkerHub {
         pool,
         p -> {
           PoolDispatcher d =
-              new PoolDispatcher(p, scheduler, functions, recorder, () -> sessionsOf(p));
+              new PoolDispatcher(p, scheduler, functions, recorder, frames, () -> sessionsOf(p));
           d.start();
           return d;
         });

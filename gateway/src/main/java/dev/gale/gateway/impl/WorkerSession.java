@@ -142,10 +142,17 @@ final class WorkerSession {
 
   /** Sends a message; safe from any thread. Failures mean the socket is gone and are ignored. */
   void send(WorkerMessage message) {
+    if (!ws.isClosed()) {
+      sendFrame(WorkerProtocol.encode(message));
+    }
+  }
+
+  /** Sends an encoded message; safe from any thread. */
+  void sendFrame(String frame) {
     if (ws.isClosed()) {
       return;
     }
-    ws.writeTextMessage(WorkerProtocol.encode(message))
+    ws.writeTextMessage(frame)
         .onFailure(t -> LOG.debug("send to worker {} failed: {}", workerId, t.toString()));
   }
 

@@ -3,7 +3,6 @@ package dev.gale.gateway.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.gale.api.GaleException;
 import dev.gale.api.InvalidRequestException;
 import dev.gale.api.Json;
@@ -19,6 +18,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 class TaskRequestsTest {
   private static final int MAX_ARGS = 100;
 
+  private static byte[] bytes(String json) {
+    return json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   private static void rejects(
       ThrowingCallable call, Class<? extends GaleException> type, String field) {
     assertThatThrownBy(call)
@@ -28,7 +31,7 @@ class TaskRequestsTest {
 
   @Test
   void anEmptyInvocationBodyMeansEmptyArgsAndNoWait() {
-    TaskRequests.Invoke i = TaskRequests.invoke(MissingNode.getInstance(), MAX_ARGS, 60);
+    TaskRequests.Invoke i = TaskRequests.invoke(new byte[0], MAX_ARGS, 60);
     assertThat(i.args()).isEqualTo("{}");
     assertThat(i.pool()).isNull();
     assertThat(i.priority()).isNull();
@@ -39,7 +42,7 @@ class TaskRequestsTest {
   void anInvocationKeepsArgsPoolPriorityAndCapsTheWait() {
     TaskRequests.Invoke i =
         TaskRequests.invoke(
-            Json.readTree("{\"args\":{\"a\":[1,2]},\"pool\":\"gpu\",\"priority\":-3,\"wait\":600}"),
+            bytes("{\"args\":{\"a\":[1,2]},\"pool\":\"gpu\",\"priority\":-3,\"wait\":600}"),
             MAX_ARGS,
             60);
     assertThat(i.args()).isEqualTo("{\"a\":[1,2]}");
@@ -66,19 +69,17 @@ class TaskRequestsTest {
       })
   void badInvocationFieldsAreRejectedByName(String json, String field) {
     rejects(
-        () -> TaskRequests.invoke(Json.readTree(json), MAX_ARGS, 60),
-        InvalidRequestException.class,
-        field);
+        () -> TaskRequests.invoke(bytes(json), MAX_ARGS, 60), InvalidRequestException.class, field);
   }
 
   @Test
   void argsLargerThanTheLimitAre413NamingArgs() {
     String args = "{\"args\":{\"s\":\"" + "é".repeat(50) + "\"}}";
     rejects(
-        () -> TaskRequests.invoke(Json.readTree(args), MAX_ARGS, 60),
+        () -> TaskRequests.invoke(bytes(args), MAX_ARGS, 60),
         PayloadTooLargeException.class,
         "args");
-    assertThatThrownBy(() -> TaskRequests.invoke(Json.readTree(args), MAX_ARGS, 60))
+    assertThatThrownBy(() -> TaskRequests.invoke(bytes(args), MAX_ARGS, 60))
         .isInstanceOfSatisfying(
             PayloadTooLargeException.class, e -> assertThat(e.code()).isEqualTo("too_large"));
   }
@@ -87,7 +88,7 @@ class TaskRequestsTest {
   void aBatchIsParsedInOrderWithArgsUntouched() {
     List<TaskRequests.Entry> entries =
         TaskRequests.batch(
-            Json.readTree(
+            bytes(
                 "{\"tasks\":[{\"ref\":\"a\",\"function\":\"fn-1\",\"args\":{\"x\":{\"$ref\":\"b\"}}},"
                     + "{\"ref\":\"b\",\"function\":\"fn-2\",\"pool\":\"p\",\"priority\":5}]}"),
             MAX_ARGS,
@@ -117,9 +118,7 @@ class TaskRequestsTest {
       })
   void oneBadEntryRejectsTheBatchNamingIt(String json, String field) {
     rejects(
-        () -> TaskRequests.batch(Json.readTree(json), MAX_ARGS, 10),
-        InvalidRequestException.class,
-        field);
+        () -> TaskRequests.batch(bytes(json), MAX_ARGS, 10), InvalidRequestException.class, field);
   }
 
   @Test
@@ -129,7 +128,7 @@ class TaskRequestsTest {
       sb.append(i == 0 ? "" : ",").append("{\"function\":\"f\"}");
     }
     rejects(
-        () -> TaskRequests.batch(Json.readTree(sb + "]}"), MAX_ARGS, 10),
+        () -> TaskRequests.batch(bytes(sb + "]}"), MAX_ARGS, 10),
         InvalidRequestException.class,
         "tasks");
   }
@@ -137,23 +136,20 @@ class TaskRequestsTest {
   @Test
   void waitBodiesNeedIdsAndANonNegativeWait() {
     TaskRequests.Wait w =
-        TaskRequests.waitFor(Json.readTree("{\"ids\":[\"a\",\"b\",\"a\"],\"wait\":3.5}"), 10, 60);
+        TaskRequests.waitFor(bytes("{\"ids\":[\"a\",\"b\",\"a\"],\"wait\":3.5}"), 10, 60);
     assertThat(w.ids()).containsExactly("a", "b", "a");
     assertThat(w.waitSeconds()).isEqualTo(3.5);
+    rejects(() -> TaskRequests.waitFor(bytes("{}"), 10, 60), InvalidRequestException.class, "ids");
     rejects(
-        () -> TaskRequests.waitFor(Json.readTree("{}"), 10, 60),
+        () -> TaskRequests.waitFor(bytes("{\"ids\":[]}"), 10, 60),
         InvalidRequestException.class,
         "ids");
     rejects(
-        () -> TaskRequests.waitFor(Json.readTree("{\"ids\":[]}"), 10, 60),
-        InvalidRequestException.class,
-        "ids");
-    rejects(
-        () -> TaskRequests.waitFor(Json.readTree("{\"ids\":[1]}"), 10, 60),
+        () -> TaskRequests.waitFor(bytes("{\"ids\":[1]}"), 10, 60),
         InvalidRequestException.class,
         "ids[0]");
     rejects(
-        () -> TaskRequests.waitFor(Json.readTree("{\"ids\":[\"a\"],\"wait\":-2}"), 10, 60),
+        () -> TaskRequests.waitFor(bytes("{\"ids\":[\"a\"],\"wait\":-2}"), 10, 60),
         InvalidRequestException.class,
         "wait");
   }
@@ -225,5 +221,57 @@ class TaskRequestsTest {
     assertThat(Fields.utf8Length("é")).isEqualTo(2);
     assertThat(Fields.utf8Length("€")).isEqualTo(3);
     assertThat(Fields.utf8Length("😀")).isEqualTo(4);
+  }
+
+  @Test
+  void argsPassThroughAsSentWithoutBeingEncodedAgain() {
+    String args = "{ \"s\": \"é\\u00e9\", \"n\": [1.50e3, {\"deep\": {\"er\": [[]]}}] }";
+    TaskRequests.Invoke i =
+        TaskRequests.invoke(bytes("{\"wait\":1, \"args\": " + args + " , \"x\":[{}]}"), 1000, 60);
+    assertThat(i.args()).isEqualTo(args);
+    List<TaskRequests.Entry> entries =
+        TaskRequests.batch(
+            bytes(
+                "{\"other\":{\"a\":[{\"b\":{}}]},\"tasks\":[{\"function\":\"f\",\"args\":"
+                    + args
+                    + "}]}"),
+            1000,
+            10);
+    assertThat(entries.get(0).args()).isEqualTo(args);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"priority\":\"x\",\"args\":{\"a\":[1,}}",
+        "{\"args\":{\"a\":1}",
+        "{\"tasks\":[{\"function\":5},",
+        "nul",
+      })
+  void aBodyThatIsNotJsonIsInvalidJsonBeforeAnyFieldError(String json) {
+    assertThatThrownBy(() -> TaskRequests.invoke(bytes(json), MAX_ARGS, 60))
+        .isInstanceOfSatisfying(
+            InvalidRequestException.class, e -> assertThat(e.code()).isEqualTo("invalid_json"));
+    assertThatThrownBy(() -> TaskRequests.batch(bytes(json), MAX_ARGS, 10))
+        .isInstanceOfSatisfying(
+            InvalidRequestException.class, e -> assertThat(e.code()).isEqualTo("invalid_json"));
+  }
+
+  @Test
+  void aNullOrBlankBodyIsHandledAsATreeWouldBe() {
+    rejects(
+        () -> TaskRequests.invoke(bytes("null"), MAX_ARGS, 60),
+        InvalidRequestException.class,
+        "body");
+    assertThat(TaskRequests.invoke(bytes("  \n"), MAX_ARGS, 60).args()).isEqualTo("{}");
+    rejects(
+        () -> TaskRequests.batch(new byte[0], MAX_ARGS, 10), InvalidRequestException.class, "body");
+    rejects(
+        () -> TaskRequests.waitFor(bytes("[\"a\"]"), 10, 60),
+        InvalidRequestException.class,
+        "body");
+    assertThat(TaskRequests.invoke(bytes("{\"args\":null,\"priority\":null}"), MAX_ARGS, 60).args())
+        .isEqualTo("{}");
   }
 }
