@@ -8,12 +8,12 @@ import dev.gale.api.BackPressureException;
 import dev.gale.api.ConflictException;
 import dev.gale.api.ErrorInfo;
 import dev.gale.api.FunctionDefinition;
-import dev.gale.api.Json;
 import dev.gale.api.NotFoundException;
 import dev.gale.api.RawJson;
 import dev.gale.api.Task;
 import dev.gale.api.TaskState;
 import dev.gale.scheduler.impl.HazelcastScheduler;
+import dev.gale.scheduler.testing.TestFunctions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -44,20 +44,7 @@ class HazelcastSchedulerIT {
   }
 
   private static FunctionDefinition fn(int retries) {
-    return new FunctionDefinition(
-        "fn-" + retries + "-" + System.nanoTime(),
-        "acme",
-        "echo",
-        "java",
-        Json.readTree("{\"class\":\"dev.gale.function.builtin.Echo\"}"),
-        null,
-        null,
-        retries,
-        null,
-        null,
-        false,
-        false,
-        Instant.now());
+    return TestFunctions.echo("acme", retries, Instant.now());
   }
 
   private static String newPool() {

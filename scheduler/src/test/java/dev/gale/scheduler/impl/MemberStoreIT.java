@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.gale.api.FunctionDefinition;
-import dev.gale.api.Json;
 import dev.gale.api.RawJson;
 import dev.gale.api.Role;
 import dev.gale.api.Task;
@@ -23,6 +22,7 @@ import dev.gale.scheduler.store.StoreOptions;
 import dev.gale.scheduler.store.StoredMap;
 import dev.gale.scheduler.testing.PostgresServer;
 import dev.gale.scheduler.testing.TestDatabases;
+import dev.gale.scheduler.testing.TestFunctions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -58,20 +58,7 @@ class MemberStoreIT {
   }
 
   private static FunctionDefinition fn() {
-    return new FunctionDefinition(
-        "fn-" + UUID.randomUUID(),
-        "acme",
-        "echo",
-        "java",
-        Json.readTree("{\"class\":\"dev.gale.function.builtin.Echo\"}"),
-        null,
-        null,
-        0,
-        null,
-        null,
-        false,
-        false,
-        Instant.EPOCH);
+    return TestFunctions.echo("acme", 0, Instant.EPOCH);
   }
 
   private static List<NewTask> tasks(FunctionDefinition f, String pool, int n) {

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.map.IMap;
 import dev.gale.api.FunctionDefinition;
-import dev.gale.api.Json;
 import dev.gale.api.RawJson;
 import dev.gale.api.Task;
 import dev.gale.api.TaskState;
@@ -13,6 +12,7 @@ import dev.gale.scheduler.NewTask;
 import dev.gale.scheduler.Outcome;
 import dev.gale.scheduler.SchedulerOptions;
 import dev.gale.scheduler.WorkerCredit;
+import dev.gale.scheduler.testing.TestFunctions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -31,20 +31,7 @@ import org.junit.jupiter.api.Test;
 class StateIndexIT {
 
   private static FunctionDefinition fn() {
-    return new FunctionDefinition(
-        "fn-" + UUID.randomUUID(),
-        "acme",
-        "echo",
-        "java",
-        Json.readTree("{\"class\":\"dev.gale.function.builtin.Echo\"}"),
-        null,
-        null,
-        0,
-        null,
-        null,
-        false,
-        false,
-        Instant.now());
+    return TestFunctions.echo("acme", 0, Instant.now());
   }
 
   /** {@code batches} batches of {@code perBatch} tasks (each batch lives in its own partition). */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.map.IMap;
 import dev.gale.api.FunctionDefinition;
-import dev.gale.api.Json;
 import dev.gale.api.RawJson;
 import dev.gale.api.Task;
 import dev.gale.api.TaskState;
@@ -12,6 +11,7 @@ import dev.gale.scheduler.Lease;
 import dev.gale.scheduler.NewTask;
 import dev.gale.scheduler.SchedulerOptions;
 import dev.gale.scheduler.WorkerCredit;
+import dev.gale.scheduler.testing.TestFunctions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -35,20 +35,7 @@ class SweepAndLeaseIT {
   }
 
   private static FunctionDefinition fn() {
-    return new FunctionDefinition(
-        "fn-" + System.nanoTime(),
-        "acme",
-        "echo",
-        "java",
-        Json.readTree("{\"class\":\"dev.gale.function.builtin.Echo\"}"),
-        null,
-        null,
-        0,
-        null,
-        null,
-        false,
-        false,
-        Instant.now());
+    return TestFunctions.echo("acme", 0, Instant.now());
   }
 
   @Test

@@ -20,6 +20,7 @@ import dev.gale.scheduler.SchedulerOptions;
 import dev.gale.scheduler.Schedulers;
 import dev.gale.scheduler.WorkerCredit;
 import dev.gale.scheduler.testing.TestDatabases;
+import dev.gale.scheduler.testing.TestFunctions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -66,20 +67,7 @@ class DurableSchedulerIT {
   }
 
   private static FunctionDefinition fn(int retries) {
-    return new FunctionDefinition(
-        "fn-" + UUID.randomUUID(),
-        "acme",
-        "echo",
-        "java",
-        Json.readTree("{\"class\":\"dev.gale.function.builtin.Echo\"}"),
-        null,
-        null,
-        retries,
-        null,
-        null,
-        false,
-        false,
-        Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    return TestFunctions.echo("acme", retries, Instant.now().truncatedTo(ChronoUnit.MILLIS));
   }
 
   private static List<NewTask> tasks(FunctionDefinition f, String pool, int n, int priority) {
