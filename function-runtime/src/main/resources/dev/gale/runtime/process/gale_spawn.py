@@ -36,11 +36,14 @@ import time
 
 LINGER = 0.5
 CHUNK = 65536
-# dispositions python changes, and that exec would otherwise pass on to the programs
+# dispositions python changes, and that exec would otherwise pass on to the programs; SIGINT only
+# when the helper did not inherit it ignored (read here, before main() ignores it): programs get
+# what the JVM's own children get, ignored when the agent runs with SIGINT ignored (nohup, `&`)
 RESET_SIGNALS = tuple(
     getattr(signal, name)
     for name in ("SIGPIPE", "SIGXFSZ", "SIGXFZ", "SIGINT", "SIGCHLD")
     if hasattr(signal, name)
+    and not (name == "SIGINT" and signal.getsignal(signal.SIGINT) == signal.SIG_IGN)
 )
 
 
