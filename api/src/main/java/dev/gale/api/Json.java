@@ -90,11 +90,7 @@ public final class Json {
     try {
       return MAPPER.readerFor(type).withAttribute(RawJson.SOURCE, json).readValue(json);
     } catch (JsonProcessingException e) {
-      throw new InvalidRequestException(
-          "invalid_json",
-          "cannot read " + type.getSimpleName() + ": " + e.getOriginalMessage(),
-          null,
-          e);
+      throw cannotRead(type, e);
     }
   }
 
@@ -113,11 +109,15 @@ public final class Json {
     try {
       return MAPPER.readValue(json, type);
     } catch (JsonProcessingException e) {
-      throw new InvalidRequestException(
-          "invalid_json",
-          "cannot read " + type.getSimpleName() + ": " + e.getOriginalMessage(),
-          null,
-          e);
+      throw cannotRead(type, e);
     }
+  }
+
+  private static InvalidRequestException cannotRead(Class<?> type, JsonProcessingException e) {
+    return new InvalidRequestException(
+        "invalid_json",
+        "cannot read " + type.getSimpleName() + ": " + e.getOriginalMessage(),
+        null,
+        e);
   }
 }

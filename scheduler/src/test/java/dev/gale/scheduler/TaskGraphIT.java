@@ -14,6 +14,7 @@ import dev.gale.api.NotFoundException;
 import dev.gale.api.RawJson;
 import dev.gale.api.Task;
 import dev.gale.api.TaskState;
+import dev.gale.scheduler.testing.TestFunctions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,20 +45,7 @@ class TaskGraphIT {
   }
 
   private static FunctionDefinition fn(int retries, List<String> retryOn, boolean cache) {
-    return new FunctionDefinition(
-        "fn-" + System.nanoTime(),
-        TENANT,
-        "echo",
-        "java",
-        Json.readTree("{\"class\":\"dev.gale.function.builtin.Echo\"}"),
-        null,
-        null,
-        retries,
-        retryOn,
-        null,
-        cache,
-        false,
-        Instant.now());
+    return TestFunctions.echo(TENANT, retries, retryOn, cache, Instant.now());
   }
 
   private static String newPool() {

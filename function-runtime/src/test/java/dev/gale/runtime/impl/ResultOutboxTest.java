@@ -16,20 +16,24 @@ class ResultOutboxTest {
   final AtomicInteger soon = new AtomicInteger();
   final ResultOutbox outbox = new ResultOutbox();
 
+  /** A flusher that counts the flushes asked for in {@link #now} and {@link #soon}. */
+  private ResultOutbox.Flusher countingFlusher() {
+    return new ResultOutbox.Flusher() {
+      @Override
+      public void flushNow() {
+        now.incrementAndGet();
+      }
+
+      @Override
+      public void flushSoon() {
+        soon.incrementAndGet();
+      }
+    };
+  }
+
   @BeforeEach
   void setUp() {
-    outbox.flusher(
-        new ResultOutbox.Flusher() {
-          @Override
-          public void flushNow() {
-            now.incrementAndGet();
-          }
-
-          @Override
-          public void flushSoon() {
-            soon.incrementAndGet();
-          }
-        });
+    outbox.flusher(countingFlusher());
   }
 
   static TaskResult result(String id, int attempt) {
@@ -63,18 +67,7 @@ class ResultOutboxTest {
     assertThat(ResultOutbox.flushCountFor(2)).isEqualTo(1);
     assertThat(ResultOutbox.flushCountFor(100_000)).isEqualTo(ResultOutbox.FLUSH_COUNT);
     ResultOutbox small = new ResultOutbox(3);
-    small.flusher(
-        new ResultOutbox.Flusher() {
-          @Override
-          public void flushNow() {
-            now.incrementAndGet();
-          }
-
-          @Override
-          public void flushSoon() {
-            soon.incrementAndGet();
-          }
-        });
+    small.flusher(countingFlusher());
     small.publish(result("a", 1), false);
     small.publish(result("b", 1), false);
     assertThat(now).hasValue(0);

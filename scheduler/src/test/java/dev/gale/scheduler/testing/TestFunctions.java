@@ -3,6 +3,7 @@ package dev.gale.scheduler.testing;
 import dev.gale.api.FunctionDefinition;
 import dev.gale.api.Json;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /** Function definitions for scheduler tests: the built-in {@code Echo} under a fresh id. */
@@ -14,6 +15,15 @@ public final class TestFunctions {
    * no caching, created at {@code createdAt}.
    */
   public static FunctionDefinition echo(String tenant, int retries, Instant createdAt) {
+    return echo(tenant, retries, null, false, createdAt);
+  }
+
+  /**
+   * {@code Echo} of {@code tenant}, named {@code echo}, retried {@code retries} times on the error
+   * codes in {@code retryOn} (any when null), cached when {@code cache}.
+   */
+  public static FunctionDefinition echo(
+      String tenant, int retries, List<String> retryOn, boolean cache, Instant createdAt) {
     return new FunctionDefinition(
         "fn-" + UUID.randomUUID(),
         tenant,
@@ -23,9 +33,9 @@ public final class TestFunctions {
         null,
         null,
         retries,
+        retryOn,
         null,
-        null,
-        false,
+        cache,
         false,
         createdAt);
   }
