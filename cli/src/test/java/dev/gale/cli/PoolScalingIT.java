@@ -148,7 +148,8 @@ class PoolScalingIT {
               return p.at("/scaler/blocks").isEmpty() && p.get("workers").asInt() == 0;
             });
     JsonNode idle = pool("burst");
-    assertThat(idle.at("/scaler/lastAction/reason").asText()).contains("case 4c");
+    // a drained agent leaves by itself once idle, so its block may end before a 4c cancel
+    assertThat(idle.at("/scaler/lastAction/reason").asText()).containsAnyOf("case 3b", "case 4c");
     assertThat(idle.at("/scaler/metrics/decisions/3b").asInt()).isGreaterThanOrEqualTo(1);
     assertThat(blockIds).allSatisfy(id -> assertThat(up.workerProcess(id)).isEmpty());
 

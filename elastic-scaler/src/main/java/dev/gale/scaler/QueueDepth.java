@@ -1,6 +1,7 @@
 package dev.gale.scaler;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The load of one pool at one moment, as a {@link QueueDepthSource} reports it.
@@ -11,9 +12,13 @@ import java.util.Map;
  *     node agent gets its block id through the {@code {block}} placeholder of {@link
  *     BlockCommand}). Every block with a running task must appear: a block that is absent counts as
  *     idle and may be scaled in. Tasks on workers of no block (started by hand) are left out.
+ * @param connectedBlocks the blocks with at least one worker connected now, or null when the source
+ *     does not know. Known, it lets a block's idle clock start when its first worker connects
+ *     rather than when the provider reports it running (a worker that still starts is not idle).
  */
-public record QueueDepth(long queued, long running, Map<String, Integer> runningByBlock) {
-  /** Checks ranges; copies the map. */
+public record QueueDepth(
+    long queued, long running, Map<String, Integer> runningByBlock, Set<String> connectedBlocks) {
+  /** Checks ranges; copies the map and the set. */
   public QueueDepth {
     if (queued < 0 || running < 0) {
       throw new IllegalArgumentException(
@@ -26,6 +31,12 @@ public record QueueDepth(long queued, long running, Map<String, Integer> running
             throw new IllegalArgumentException("runningByBlock[" + id + "] is negative: " + n);
           }
         });
+    connectedBlocks = connectedBlocks == null ? null : Set.copyOf(connectedBlocks);
+  }
+
+  /** A load without knowing which blocks have workers connected. */
+  public QueueDepth(long queued, long running, Map<String, Integer> runningByBlock) {
+    this(queued, running, runningByBlock, null);
   }
 
   /** A pool with nothing queued or running. */
@@ -36,5 +47,10 @@ public record QueueDepth(long queued, long running, Map<String, Integer> running
   /** Running tasks on one block; 0 when it is absent. */
   public int runningOn(String blockId) {
     return runningByBlock.getOrDefault(blockId, 0);
+  }
+
+  /** True when a worker of the block is connected, or when that is not known. */
+  public boolean hasWorkers(String blockId) {
+    return connectedBlocks == null || connectedBlocks.contains(blockId);
   }
 }

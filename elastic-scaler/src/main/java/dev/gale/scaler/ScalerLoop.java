@@ -216,7 +216,8 @@ public final class ScalerLoop implements AutoCloseable {
           stopping++;
           continue;
         }
-        if (t.observeLoad(depth.runningOn(t.id), now, cfg) && failures.consecutive() > 0) {
+        if (t.observeLoad(depth.runningOn(t.id), depth.hasWorkers(t.id), now, cfg)
+            && failures.consecutive() > 0) {
           log.info(
               "pool {}: block {} started; clearing {} failure(s) to start",
               pool,

@@ -20,6 +20,7 @@ final class TrackedBlock {
   int runningTasks;
   Instant idleSince;
   boolean servedTask;
+  boolean workersSeen;
   boolean started;
   boolean draining;
   boolean stopping;
@@ -42,6 +43,7 @@ final class TrackedBlock {
     t.idleSince = now;
     t.started = r.started();
     t.servedTask = r.started();
+    t.workersSeen = r.started();
     t.draining = r.draining();
     t.stopping = r.stopping();
     return t;
@@ -68,15 +70,27 @@ final class TrackedBlock {
   }
 
   /**
-   * Takes the running tasks on the block.
+   * Takes the running tasks on the block and whether a worker of it is connected.
+   *
+   * <p>A running block's idle clock starts when its first worker connects: until then its node
+   * agent is still starting (a JVM, a container pull, a batch job's prologue), and draining it as
+   * idle would stop it just as it could take work. A block none of whose workers has connected
+   * {@code stableAfter} after it started running counts as idle from then, so that a block whose
+   * workers never come is still scaled in.
    *
    * @return true when this observation makes the block count as started
    */
-  boolean observeLoad(int tasks, Instant now, PoolSettings cfg) {
+  boolean observeLoad(int tasks, boolean hasWorkers, Instant now, PoolSettings cfg) {
     runningTasks = tasks;
+    if (hasWorkers || tasks > 0) {
+      workersSeen = true;
+    }
     if (tasks > 0) {
       servedTask = true;
       idleSince = null;
+    } else if (!workersSeen && runningSince != null) {
+      Instant giveUp = runningSince.plus(cfg.stableAfter());
+      idleSince = now.isBefore(giveUp) ? now : giveUp;
     } else if (idleSince == null) {
       idleSince = now;
     }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -137,6 +138,40 @@ class ScalerLoopTest {
     assertThat(rest.cases()).containsExactly("2");
     assertThat(rest.target()).isZero();
     assertThat(blockIds()).isEmpty();
+  }
+
+  @Test
+  void aBlocksIdleClockStartsWhenItsFirstWorkerConnectsNotWhenItStartsRunning() {
+    sleepers(SETTINGS); // maxIdleSeconds 30, stableAfter 60
+    depth.set(2, 0, Map.of(), Set.of());
+    loop.tick();
+    String id = blockIds().get(0);
+    process(id);
+    // the work went elsewhere while the block's node agent was still starting
+    depth.set(0, 0, Map.of(), Set.of());
+    tickAfter(1);
+    assertThat(loop.status().blocks().get(0).state()).isEqualTo(BlockState.RUNNING);
+    assertThat(tickAfter(40).cases()).containsExactly("3c"); // 41 s running, no worker yet
+    assertThat(drained).isEmpty();
+
+    depth.set(0, 0, Map.of(), Set.of(id)); // its worker connects: idle from now on
+    assertThat(tickAfter(1).cases()).containsExactly("3c");
+    assertThat(tickAfter(27).cases()).containsExactly("3c");
+    assertThat(tickAfter(3).drain()).containsExactly(id);
+  }
+
+  @Test
+  void aBlockWhoseWorkersNeverConnectCountsAsIdleFromStableAfterOn() {
+    sleepers(SETTINGS); // maxIdleSeconds 30, stableAfter 60
+    depth.set(2, 0, Map.of(), Set.of());
+    loop.tick();
+    String id = blockIds().get(0);
+    process(id);
+    depth.set(0, 0, Map.of(), Set.of());
+    tickAfter(1); // running from here
+    assertThat(tickAfter(60).cases()).containsExactly("3c");
+    assertThat(tickAfter(28).cases()).containsExactly("3c"); // idle 28 s since stableAfter
+    assertThat(tickAfter(3).drain()).containsExactly(id);
   }
 
   @Test
@@ -473,6 +508,10 @@ class ScalerLoopTest {
 
     void set(long queued, long running, Map<String, Integer> byBlock) {
       depth = new QueueDepth(queued, running, byBlock);
+    }
+
+    void set(long queued, long running, Map<String, Integer> byBlock, Set<String> connected) {
+      depth = new QueueDepth(queued, running, byBlock, connected);
     }
 
     @Override

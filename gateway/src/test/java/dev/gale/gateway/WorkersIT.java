@@ -107,6 +107,39 @@ class WorkersIT {
   }
 
   @Test
+  void aDrainRequestReachesTheBlocksWorkersAtOnceNotAtTheNextPoll() {
+    // heartbeats of a minute: the gateway's own poll of drain requests comes every 30 s
+    try (GatewayHarness own =
+        new GatewayHarness(GatewayOptions.builder().port(0).heartbeatSeconds(60).build())) {
+      TestWorker w = own.worker("blk-drain-now@0", GatewayHarness.newPool(), 1, 0);
+      TestWorker other = own.worker("blk-keep-now", GatewayHarness.newPool(), 1, 0);
+      own.scheduler.drainBlock("blk-drain-now");
+      await().atMost(Duration.ofSeconds(10)).until(() -> w.drained);
+      assertThat(other.drained).isFalse();
+    }
+  }
+
+  @Test
+  void whatAWorkerOfADrainedBlockHeldWhenItWasStoppedGoesBackWithoutUsingARetry() {
+    String pool = GatewayHarness.newPool();
+    TestWorker stopped = h.worker("blk-drain-2@0", pool, 1, 0);
+    String fn = h.echoFunction(user, pool, 0, false); // no retries
+    String id = invokeAsync(fn, args("hold", true, "v", 3));
+    await().atMost(Duration.ofSeconds(10)).until(() -> stopped.receivedIds().contains(id));
+
+    h.scheduler.drainBlock("blk-drain-2");
+    stopped.close(); // the scaler cancelled the block under a task it had not seen yet
+    TestWorker next = h.worker("blk-next", pool, 1, 0);
+    await().atMost(Duration.ofSeconds(10)).until(() -> next.receivedIds().contains(id));
+    next.releaseAll();
+    JsonNode t = task(id, 10);
+    assertThat(t.get("state").asText()).isEqualTo("succeeded");
+    assertThat(t.get("attempts").asInt()).isEqualTo(2);
+    assertThat(t.at("/attemptErrors/0/code").asText()).isEqualTo("worker_stopped");
+    assertThat(t.at("/attemptErrors/0/message").asText()).contains("drained");
+  }
+
+  @Test
   void aDisconnectedWorkersTasksAreRequeuedWhileRetriesRemain() {
     String pool = GatewayHarness.newPool();
     TestWorker first = h.worker("w-dies", pool, 2, 0);

@@ -236,6 +236,15 @@ public interface Scheduler extends AutoCloseable {
   java.util.Set<String> drainRequested(java.util.Collection<String> workerIds);
 
   /**
+   * Registers a listener for blocks asked to drain ({@link #drainBlock}), anywhere in the cluster,
+   * so that a gateway stops dispatching to their workers at once instead of at its next poll of
+   * {@link #drainRequested}. Called on a scheduler thread with the block id; it must not block.
+   *
+   * @return closing it removes the listener
+   */
+  AutoCloseable onDrainRequest(Consumer<String> listener);
+
+  /**
    * Stores (creates or replaces) a site-to-site transfer record, kept in the cluster so that every
    * gateway can answer for it. Not persisted by the durable store: records live as long as the
    * cluster does.

@@ -209,6 +209,27 @@ class HazelcastSchedulerIT {
   }
 
   @Test
+  void aDrainRequestIsAnnouncedAndWhatTheDrainedBlocksWorkerHeldGoesBackWithoutARetry()
+      throws Exception {
+    String pool = newPool();
+    java.util.Set<String> announced = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    try (AutoCloseable sub = scheduler.onDrainRequest(announced::add)) {
+      String id = scheduler.submit(tasks(fn(0), pool, 1)).get(0).id(); // no retries
+      Dispatch d = scheduler.take(pool, List.of(new WorkerCredit("blk-d@0", 1)), 1000).get(0);
+      scheduler.drainBlock("blk-d");
+      await().until(() -> announced.contains("blk-d"));
+      assertThat(scheduler.drainRequested(List.of("blk-d@0", "blk-e"))).containsExactly("blk-d@0");
+
+      scheduler.workerLost("blk-d@0", Map.of(id, d.attempt()));
+      Task back = scheduler.getTask(id).orElseThrow();
+      assertThat(back.state()).isEqualTo(TaskState.QUEUED);
+      assertThat(back.attemptErrors())
+          .extracting(ErrorInfo::code)
+          .containsExactly("worker_stopped");
+    }
+  }
+
+  @Test
   void cancellingAnUnknownTaskIsNotFound() {
     assertThatThrownBy(() -> scheduler.cancel("tnothere.0")).isInstanceOf(NotFoundException.class);
   }

@@ -33,8 +33,8 @@ final class SchedulerBridge
   static final long RUNNING_MAX_AGE_NANOS = 250_000_000L;
 
   private final Scheduler scheduler;
-  private Map<String, Map<String, Integer>> runningCache;
-  private long runningReadAt;
+  private Load loadCache;
+  private long loadReadAt;
 
   SchedulerBridge(Scheduler scheduler) {
     this.scheduler = scheduler;
@@ -81,14 +81,16 @@ final class SchedulerBridge
   @Override
   public QueueDepth depth(String pool) {
     long queued = scheduler.queueDepth(pool);
-    Map<String, Integer> byWorker = running().getOrDefault(pool, Map.of());
+    Load load = load();
+    Map<String, Integer> byWorker = load.running.getOrDefault(pool, Map.of());
     long running = 0;
     Map<String, Integer> byBlock = new HashMap<>();
     for (Map.Entry<String, Integer> e : byWorker.entrySet()) {
       running += e.getValue();
       byBlock.merge(WorkerInfo.blockOf(e.getKey()), e.getValue(), Integer::sum);
     }
-    return new QueueDepth(queued, running, byBlock);
+    return new QueueDepth(
+        queued, running, byBlock, load.connected.getOrDefault(pool, java.util.Set.of()));
   }
 
   @Override
@@ -96,20 +98,40 @@ final class SchedulerBridge
     return scheduler.queueDepth(pool);
   }
 
-  /** Running attempts by pool and worker, read at most once per {@link #RUNNING_MAX_AGE_NANOS}. */
-  private Map<String, Map<String, Integer>> running() {
+  /**
+   * Running attempts by pool and worker, and the blocks with a worker connected by pool.
+   *
+   * @param running running attempts by pool and worker id
+   * @param connected blocks with at least one connected worker, by pool
+   */
+  private record Load(
+      Map<String, Map<String, Integer>> running, Map<String, java.util.Set<String>> connected) {}
+
+  /** The pools' load, read at most once per {@link #RUNNING_MAX_AGE_NANOS}. */
+  private Load load() {
     synchronized (this) {
       long now = System.nanoTime();
-      if (runningCache == null || now - runningReadAt > RUNNING_MAX_AGE_NANOS) {
-        runningCache = scheduler.runningByWorker();
-        runningReadAt = now;
+      if (loadCache == null || now - loadReadAt > RUNNING_MAX_AGE_NANOS) {
+        Map<String, java.util.Set<String>> connected = new HashMap<>();
+        for (WorkerInfo w : scheduler.workers()) {
+          connected
+              .computeIfAbsent(w.pool(), p -> new java.util.HashSet<>())
+              .add(WorkerInfo.blockOf(w.id()));
+        }
+        loadCache = new Load(scheduler.runningByWorker(), connected);
+        loadReadAt = now;
       }
-      return runningCache;
+      return loadCache;
     }
   }
 
   @Override
   public void drain(String pool, String blockId) {
     scheduler.drainBlock(blockId);
+    synchronized (this) {
+      // the next read must see every attempt dispatched before the drain took effect, so that a
+      // block is never cancelled as idle on a count taken before its last dispatch
+      loadCache = null;
+    }
   }
 }

@@ -59,6 +59,7 @@ public final class GatewayCore {
     fetcher.start();
     listeners.add(scheduler.onTerminal(fetcher));
     listeners.add(scheduler.onCancelRequest(hub::forwardCancels));
+    listeners.add(scheduler.onDrainRequest(hub::drainBlock));
   }
 
   private boolean isWorkerConnected(String workerId) {

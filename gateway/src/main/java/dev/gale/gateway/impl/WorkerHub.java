@@ -3,6 +3,7 @@ package dev.gale.gateway.impl;
 import dev.gale.api.ErrorInfo;
 import dev.gale.api.InvalidRequestException;
 import dev.gale.api.TokenRecord;
+import dev.gale.api.WorkerInfo;
 import dev.gale.api.protocol.Artifact;
 import dev.gale.api.protocol.ArtifactRequest;
 import dev.gale.api.protocol.Cancel;
@@ -385,18 +386,28 @@ final class WorkerHub {
     }
     vertx
         .executeBlocking(() -> scheduler.drainRequested(ids), false)
-        .onSuccess(
-            asked ->
-                asked.forEach(
-                    w -> {
-                      WorkerSession s = sessions.get(w);
-                      if (s != null && !s.draining()) {
-                        LOG.info("draining worker {}: its block is being stopped", w);
-                        s.drain();
-                        s.send(new Drain());
-                      }
-                    }))
+        .onSuccess(asked -> asked.forEach(w -> drain(sessions.get(w))))
         .onFailure(t -> LOG.debug("drain requests not read: {}", t.toString()));
+  }
+
+  /**
+   * Drains at once the workers connected here of a block the elastic scaler has just asked to drain
+   * ({@link Scheduler#onDrainRequest}); {@link #checkDrains} is the fallback. Any thread.
+   */
+  void drainBlock(String blockId) {
+    for (WorkerSession s : sessions.values()) {
+      if (blockId.equals(WorkerInfo.blockOf(s.workerId))) {
+        drain(s);
+      }
+    }
+  }
+
+  private static void drain(WorkerSession s) {
+    if (s != null && !s.draining()) {
+      LOG.info("draining worker {}: its block is being stopped", s.workerId);
+      s.drain();
+      s.send(new Drain());
+    }
   }
 
   /** Forwards cancellations of running tasks to the workers of this gateway that hold them. */

@@ -225,9 +225,19 @@ public final class FakeScheduler implements Scheduler {
 
   private final Map<String, Boolean> drains = new ConcurrentHashMap<>();
 
+  private final java.util.List<Consumer<String>> drainListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
   @Override
   public void drainBlock(String blockId) {
     drains.put(blockId, true);
+    drainListeners.forEach(l -> l.accept(blockId));
+  }
+
+  @Override
+  public AutoCloseable onDrainRequest(Consumer<String> listener) {
+    drainListeners.add(listener);
+    return () -> drainListeners.remove(listener);
   }
 
   @Override

@@ -9,9 +9,12 @@ import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.DistributedObject;
+import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
 import com.hazelcast.query.PagingPredicate;
 import com.hazelcast.query.Predicates;
 import com.hazelcast.topic.ITopic;
@@ -738,14 +741,17 @@ public final class HazelcastScheduler implements Scheduler {
       return;
     }
     long now = clock.millis();
+    // a worker of a block the scaler drained was stopped by it: what it still held goes back
+    boolean drained = drains.containsKey(WorkerInfo.blockOf(workerId));
     Map<String, Step> steps =
         applyGrouped(
             new ArrayList<>(running.keySet()),
-            group -> new Processors.Lost(workerId, subMap(running, group), now));
+            group -> new Processors.Lost(workerId, subMap(running, group), drained, now));
     List<String> ended = afterSteps(steps);
     LOG.info(
-        "worker {} lost with {} running task(s); {} ended, the rest re-queued or already done",
+        "worker {} {} with {} running task(s); {} ended, the rest re-queued or already done",
         workerId,
+        drained ? "stopped after its block was drained" : "lost",
         running.size(),
         ended.size());
   }
@@ -865,6 +871,26 @@ public final class HazelcastScheduler implements Scheduler {
   public AutoCloseable onCancelRequest(Consumer<Map<String, String>> listener) {
     UUID id = cancelTopic.addMessageListener(m -> listener.accept(m.getMessageObject()));
     return () -> cancelTopic.removeMessageListener(id);
+  }
+
+  @Override
+  public AutoCloseable onDrainRequest(Consumer<String> listener) {
+    UUID id = drains.addEntryListener(new DrainListener(listener), false);
+    return () -> drains.removeEntryListener(id);
+  }
+
+  /** Hands a block asked to drain (first time or again) to a listener. */
+  private record DrainListener(Consumer<String> listener)
+      implements EntryAddedListener<String, Long>, EntryUpdatedListener<String, Long> {
+    @Override
+    public void entryAdded(EntryEvent<String, Long> e) {
+      listener.accept(e.getKey());
+    }
+
+    @Override
+    public void entryUpdated(EntryEvent<String, Long> e) {
+      listener.accept(e.getKey());
+    }
   }
 
   // ---- leases ----

@@ -205,16 +205,23 @@ final class Processors {
     }
   }
 
-  /** The worker running an attempt is gone: retry or fail with {@code worker_lost}. */
+  /**
+   * The worker running an attempt is gone: retry or fail with {@code worker_lost}; or, when the
+   * elastic scaler had asked its block to drain (and so stopped it), hand the attempt back as
+   * {@code worker_stopped}: capacity churn of the scaler's making, which does not use up the
+   * function's retries.
+   */
   static final class Lost extends Base {
     String worker;
     Map<String, Integer> attempts;
+    boolean drained;
 
     Lost() {}
 
-    Lost(String worker, Map<String, Integer> attempts, long now) {
+    Lost(String worker, Map<String, Integer> attempts, boolean drained, long now) {
       this.worker = worker;
       this.attempts = attempts;
+      this.drained = drained;
       this.now = now;
     }
 
@@ -230,8 +237,16 @@ final class Processors {
         return Step.of(Step.Kind.DISCARDED, r);
       }
       ErrorInfo error =
-          ErrorInfo.of(
-              "worker_lost", "worker " + worker + " was lost while running attempt " + r.attempts);
+          drained
+              ? ErrorInfo.of(
+                  STOPPED,
+                  "worker "
+                      + worker
+                      + " was stopped by the elastic scaler (its block was drained) holding attempt "
+                      + r.attempts)
+              : ErrorInfo.of(
+                  "worker_lost",
+                  "worker " + worker + " was lost while running attempt " + r.attempts);
       Step s = fail(r, error, now);
       entry.setValue(r);
       return s;
@@ -246,6 +261,7 @@ final class Processors {
     public void writeData(ObjectDataOutput out) throws IOException {
       out.writeLong(now);
       out.writeString(worker);
+      out.writeBoolean(drained);
       out.writeInt(attempts.size());
       for (var e : attempts.entrySet()) {
         out.writeString(e.getKey());
@@ -257,6 +273,7 @@ final class Processors {
     public void readData(ObjectDataInput in) throws IOException {
       now = in.readLong();
       worker = in.readString();
+      drained = in.readBoolean();
       int n = in.readInt();
       attempts = new HashMap<>(n * 2);
       for (int i = 0; i < n; i++) {
