@@ -4,7 +4,9 @@
 #   scripts/bench-burst.sh URL TOKEN PROVIDER [OPTIONS_JSON] [RUNS]
 #
 # For each run: PUT /v1/pools/burst-N {"provider": PROVIDER, minBlocks 0, maxBlocks 1, options},
-# wait until its scaler reported a decision with no block, submit one shell task (`true`), wait
+# wait until its scaler reported a decision with no block and then $SETTLE seconds more (default
+# 5: a pool scaled to zero has been idle a while; a local pool's standby agent gets ready in that
+# time, as it would between two bursts), submit one shell task (`true`), wait
 # for it to end, and print created -> started (the task's own timestamps, taken by the scheduler
 # and the worker, so polling does not add to them). Then DELETE the pool and wait until it is
 # gone. Prints every run and the median. Needs curl and python3.
@@ -15,6 +17,7 @@ if [[ $# -lt 3 ]]; then
   exit 2
 fi
 URL=$1 TOKEN=$2 PROVIDER=$3 OPTIONS=${4:-{\}} RUNS=${5:-5}
+SETTLE=${SETTLE:-5}
 
 api() { # METHOD PATH [BODY]
   curl -sS -X "$1" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
@@ -33,6 +36,7 @@ for run in $(seq 1 "$RUNS"); do
     [[ $ready == 1 ]] && break
     sleep 0.1
   done
+  sleep "$SETTLE"
   fn=$(api POST /v1/functions "{\"name\":\"burst\",\"kind\":\"shell\",\"pool\":\"$pool\",\"spec\":{\"command\":[\"true\"]}}" | field "d['id']")
   task=$(api POST "/v1/functions/$fn/invoke" '{"args":{},"wait":120}')
   state=$(field "d['state']" <<<"$task")

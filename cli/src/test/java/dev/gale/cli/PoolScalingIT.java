@@ -55,6 +55,26 @@ class PoolScalingIT {
     return new Reply(r.statusCode(), r.body().isEmpty() ? Json.object() : Json.readTree(r.body()));
   }
 
+  /** How many block logs of {@code up} contain the text. */
+  private long logsContaining(String text) throws java.io.IOException {
+    Path logs = home.resolve("logs");
+    if (!java.nio.file.Files.isDirectory(logs)) {
+      return 0;
+    }
+    try (var files = java.nio.file.Files.list(logs)) {
+      return files
+          .filter(
+              f -> {
+                try {
+                  return java.nio.file.Files.readString(f).contains(text);
+                } catch (java.io.IOException e) {
+                  return false;
+                }
+              })
+          .count();
+    }
+  }
+
   private JsonNode pool(String name) throws Exception {
     return call("GET", "/v1/pools/" + name, null).json();
   }
@@ -85,6 +105,9 @@ class PoolScalingIT {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> pool("burst").at("/scaler/decision/cases").toString().contains("2"));
+    assertThat(pool("burst").at("/scaler/blocks")).isEmpty();
+    // the pool keeps one node agent ready (standby), not a block
+    await().atMost(Duration.ofSeconds(60)).until(() -> logsContaining("ready (standby)") == 1);
     assertThat(pool("burst").at("/scaler/blocks")).isEmpty();
 
     ObjectNode batch = Json.object();
@@ -123,6 +146,7 @@ class PoolScalingIT {
               return ended == ids.size();
             });
     assertThat(mostBlocks.get()).as("never more than maxBlocks").isBetween(1, 2);
+    assertThat(logsContaining("--- taken as block")).as("the burst took the standby").isEqualTo(1);
     for (JsonNode t : done[0]) {
       assertThat(t.get("state").asText()).as(t.toString()).isEqualTo("succeeded");
       assertThat(t.get("worker").asText()).as("ran on a block of the pool").isIn(blockIds);

@@ -15,14 +15,24 @@ import java.util.Objects;
  *
  * @param argv the program and its arguments; no shell interprets them
  * @param env variables added to the block's environment (secrets belong here, not in argv)
+ * @param standbyArgs arguments that, appended to {@code argv}, make the command get ready and then
+ *     wait for a line on its stdin before it serves, exiting when stdin closes first ({@code gale
+ *     worker --standby}); empty when the command has no such mode. A provider that can keep a block
+ *     ready ahead of demand ({@link dev.gale.scaler.spi.Provider#keepReady}) uses it.
  */
-public record BlockCommand(List<String> argv, Map<String, String> env) {
+public record BlockCommand(List<String> argv, Map<String, String> env, List<String> standbyArgs) {
   public BlockCommand {
     argv = List.copyOf(argv);
     env = Map.copyOf(env);
+    standbyArgs = List.copyOf(standbyArgs);
     if (argv.isEmpty()) {
       throw new IllegalArgumentException("argv must not be empty");
     }
+  }
+
+  /** A command without a standby mode. */
+  public BlockCommand(List<String> argv, Map<String, String> env) {
+    this(argv, env, List.of());
   }
 
   /** A command with no extra environment. */

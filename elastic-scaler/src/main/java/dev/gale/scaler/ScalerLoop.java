@@ -234,6 +234,7 @@ public final class ScalerLoop implements AutoCloseable {
       decided = true;
       logDecision(decision);
       apply(decision, now, cfg);
+      keepReady(decision, cfg);
       publish(now, snapshot, decision, decision.health());
       return decision;
     }
@@ -329,6 +330,7 @@ public final class ScalerLoop implements AutoCloseable {
     if (ownsExecutor) {
       executor.shutdown();
     }
+    dropReady();
   }
 
   /** Stops ticking and cancels every block; returns when the provider has stopped them. */
@@ -370,6 +372,36 @@ public final class ScalerLoop implements AutoCloseable {
     }
   }
 
+  /**
+   * Lets the provider keep a block ready for the next scale-out while the pool may grow: below
+   * {@code maxBlocks} (a pool at its maximum, like {@code gale up}'s fixed one, keeps nothing idle)
+   * and healthy (a standby would only fail the same way).
+   */
+  private void keepReady(Decision d, PoolSettings cfg) {
+    try {
+      if (!stopped && blocks.size() < cfg.maxBlocks() && d.health().healthy()) {
+        provider.keepReady(request(cfg));
+      } else {
+        provider.dropReady();
+      }
+    } catch (RuntimeException e) {
+      log.warn("pool {}: cannot keep a block ready: {}", pool, e.toString());
+    }
+  }
+
+  private BlockRequest request(PoolSettings cfg) {
+    return new BlockRequest(pool, cfg.nodesPerBlock(), cfg.slotsPerNode(), cfg.walltime());
+  }
+
+  /** Drops what the provider keeps ready; never throws. */
+  private void dropReady() {
+    try {
+      provider.dropReady();
+    } catch (RuntimeException e) {
+      log.warn("pool {}: cannot drop the block kept ready: {}", pool, e.toString());
+    }
+  }
+
   /** Records provider statuses; drops ended blocks, counting failures to start. */
   private void observe(Map<String, BlockStatus> statuses, Instant now) {
     for (Map.Entry<String, BlockStatus> e : statuses.entrySet()) {
@@ -387,6 +419,7 @@ public final class ScalerLoop implements AutoCloseable {
           "block " + t.id + " ended " + s.state() + (s.message() == null ? "" : ": " + s.message());
       boolean expected =
           t.stopping
+              || (t.draining && s.state() == BlockState.COMPLETED) // a drained agent leaves
               || s.state() == BlockState.CANCELLED
               || s.state() == BlockState.SCALED_IN
               || s.state() == BlockState.TIMEOUT;
@@ -427,8 +460,7 @@ public final class ScalerLoop implements AutoCloseable {
         log.warn("pool {}: cannot cancel blocks {}: {}", pool, cancel, e.getMessage());
       }
     }
-    BlockRequest request =
-        new BlockRequest(pool, cfg.nodesPerBlock(), cfg.slotsPerNode(), cfg.walltime());
+    BlockRequest request = request(cfg);
     for (int i = 0; i < d.start(); i++) {
       try {
         String id = provider.submit(request);

@@ -280,6 +280,37 @@ class ScalerLoopTest {
   }
 
   @Test
+  void theProviderKeepsABlockReadyWhileThePoolMayStartOneAndDropsItWhenTheLoopStops() {
+    Flaky p = new Flaky(new LocalProvider(BlockCommand.of("sleep", "300"), dir, Duration.ZERO));
+    provider = (LocalProvider) p.delegate;
+    loop(SETTINGS, p);
+    loop.tick();
+    assertThat(p.readyCalls).containsExactly(BlockRequest.of("default", 2));
+    assertThat(p.drops).isZero();
+
+    loop.updateSettings(PoolSettings.builder().initBlocks(0).minBlocks(0).maxBlocks(0).build());
+    tickAfter(1);
+    assertThat(p.readyCalls).hasSize(1);
+    assertThat(p.drops).isEqualTo(1); // a pool that may start no block keeps nothing ready
+
+    loop.updateSettings(SETTINGS);
+    tickAfter(1);
+    assertThat(p.readyCalls).hasSize(2);
+
+    depth.set(20, 0, Map.of()); // grows to maxBlocks (3): nothing more to keep ready
+    assertThat(tickAfter(1).start()).isEqualTo(3);
+    assertThat(p.readyCalls).hasSize(2);
+    assertThat(p.drops).isEqualTo(2);
+
+    loop.stop();
+    assertThat(p.drops).isEqualTo(3);
+    depth.set(0, 0, Map.of());
+    tickAfter(1); // a tick by hand after stop() keeps nothing ready either
+    assertThat(p.readyCalls).hasSize(2);
+    blockIds().forEach(this::process);
+  }
+
+  @Test
   void whenTheProviderCannotBeQueriedTheLoopChangesNothingAndSaysUnhealthy() {
     Flaky flaky = new Flaky(new LocalProvider(BlockCommand.of("sleep", "300"), dir, Duration.ZERO));
     provider = (LocalProvider) flaky.delegate;
@@ -554,6 +585,19 @@ class ScalerLoopTest {
     @Override
     public void cancel(Collection<String> ids) {
       delegate.cancel(ids);
+    }
+
+    final List<BlockRequest> readyCalls = new CopyOnWriteArrayList<>();
+    volatile int drops;
+
+    @Override
+    public void keepReady(BlockRequest request) {
+      readyCalls.add(request);
+    }
+
+    @Override
+    public void dropReady() {
+      drops++;
     }
   }
 }

@@ -31,6 +31,23 @@ public interface NodeAgent extends AutoCloseable {
     return DefaultNodeAgent.start(options);
   }
 
+  /**
+   * Builds an agent as {@link #start} does (work directory, threads, function kinds, the Vert.x
+   * instance) without connecting: {@link #connect()} does that later. A provider keeps such an
+   * agent ready so that a block it starts serves tasks sooner than a fresh JVM could.
+   *
+   * @throws IllegalStateException when the work directory cannot be created
+   */
+  static NodeAgent prepare(NodeAgentOptions options) {
+    return DefaultNodeAgent.prepare(options);
+  }
+
+  /**
+   * Begins connecting an agent built by {@link #prepare} (an agent from {@link #start} is already
+   * connecting). Returns at once; idempotent.
+   */
+  void connect();
+
   /** The id this agent announces in every {@code hello}. */
   String workerId();
 

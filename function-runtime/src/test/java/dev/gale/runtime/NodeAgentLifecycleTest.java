@@ -59,6 +59,53 @@ class NodeAgentLifecycleTest extends AgentFixture {
   }
 
   @Test
+  void aPreparedAgentConnectsOnlyWhenToldAndRunsTasksThen() throws Exception {
+    NodeAgent agent =
+        NodeAgent.prepare(
+            NodeAgentOptions.builder()
+                .gatewayUrl(gateway.url())
+                .token("worker-secret")
+                .slots(1)
+                .workDir(dir.resolve("prepared"))
+                .build());
+    agents.add(agent);
+    assertThat(dir.resolve("prepared")).isDirectory();
+    Thread.sleep(300); // it would have connected by now if it dialled on its own
+    assertThat(gateway.connections.get()).isZero();
+    assertThat(agent.isConnected()).isFalse();
+
+    agent.connect();
+    agent.connect(); // idempotent
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(agent::isConnected);
+    gateway.send(batch(ECHO, task("t1", ECHO, "{\"v\":1}")));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> gateway.results().stream().anyMatch(r -> r.taskId().equals("t1")));
+    assertThat(gateway.connections.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aPreparedAgentThatNeverConnectedClosesWithoutADrainAndDeletesItsTemporaryWorkDir()
+      throws Exception {
+    NodeAgent agent =
+        NodeAgent.prepare(
+            NodeAgentOptions.builder()
+                .gatewayUrl(gateway.url())
+                .token("worker-secret")
+                .drainTimeout(Duration.ofSeconds(30))
+                .build());
+    Path work = ((dev.gale.runtime.impl.DefaultNodeAgent) agent).workDir();
+    assertThat(work).exists();
+    long t0 = System.nanoTime();
+    agent.close();
+    // nothing to drain: it does not sit out the drain timeout
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
+    assertThat(agent.awaitTermination(Duration.ofSeconds(1))).isTrue();
+    assertThat(Files.exists(work)).isFalse();
+    assertThat(gateway.connections.get()).isZero();
+  }
+
+  @Test
   void temporaryWorkDirectoryIsDeletedAtClose() {
     NodeAgent agent = startConnected(b -> b.workDir(null));
     Path work = ((dev.gale.runtime.impl.DefaultNodeAgent) agent).workDir();

@@ -105,6 +105,13 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--parent-pid", paramLabel = "PID", description = "exit when this process exits")
   Long parentPid;
 
+  @Option(
+      names = "--standby",
+      description =
+          "get ready, then wait for a line on stdin before connecting; exit when stdin closes"
+              + " first (the local provider keeps one such agent warm)")
+  boolean standby;
+
   @Setting(ConfigKey.RUNTIME_DRAIN_SECONDS)
   @Option(
       names = "--drain-seconds",
@@ -155,7 +162,10 @@ public final class WorkerCommand implements Callable<Integer> {
     // a worker with a parent is stopped by that parent on Ctrl-C; it must not die on the SIGINT
     // the terminal sends to the whole process group
     Signals signals = Signals.install(parentPid != null);
-    NodeAgent agent = NodeAgent.start(options);
+    NodeAgent agent = standby ? NodeAgent.prepare(options) : NodeAgent.start(options);
+    if (standby) {
+      awaitGo(agent, signals);
+    }
     Closer closer = new Closer();
     // close() drains for at most the drain timeout, then kills what still runs
     closer.add("node agent", agent::close);
@@ -176,5 +186,36 @@ public final class WorkerCommand implements Callable<Integer> {
     signals.await();
     closer.close();
     return Main.OK;
+  }
+
+  /**
+   * A standby connects when a line arrives on stdin and stops when stdin ends without one (its
+   * provider dropped it, or died: the pipe closes with it).
+   */
+  private static void awaitGo(NodeAgent agent, Signals signals) {
+    org.slf4j.LoggerFactory.getLogger(WorkerCommand.class)
+        .info("node agent {} ready (standby); connecting when told to", agent.workerId());
+    Thread reader =
+        new Thread(
+            () -> {
+              String line;
+              try {
+                line =
+                    new java.io.BufferedReader(
+                            new java.io.InputStreamReader(
+                                System.in, java.nio.charset.StandardCharsets.UTF_8))
+                        .readLine();
+              } catch (java.io.IOException e) {
+                line = null;
+              }
+              if (line != null) {
+                agent.connect();
+              } else {
+                signals.trigger("standby released");
+              }
+            },
+            "gale-standby");
+    reader.setDaemon(true);
+    reader.start();
   }
 }

@@ -76,7 +76,9 @@ final class WorkerCommands implements BlockCommandFactory {
         args.addAll(List.of("--worker-id", "{block}"));
         args.addAll(localExtraArgs);
         return new BlockCommand(
-            WorkerLauncher.command(localJvmOptions, args), env(spec, TOKEN_ENV, token));
+            WorkerLauncher.command(localJvmOptions, args),
+            env(spec, TOKEN_ENV, token),
+            List.of("--standby"));
       }
       case "kubernetes" -> {
         List<String> argv = new ArrayList<>(List.of("worker"));

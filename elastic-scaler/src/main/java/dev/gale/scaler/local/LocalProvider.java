@@ -40,6 +40,15 @@ import org.slf4j.LoggerFactory;
  * the whole process tree. Processes of a block's tree that outlive its root (seen during earlier
  * status polls) are killed when the root's exit is observed.
  *
+ * <p><b>Standby.</b> When the command has a standby mode ({@link BlockCommand#standbyArgs}) and
+ * standby is on, {@link #keepReady} keeps one process started ahead of demand under the id of the
+ * next block, waiting on its stdin: a JVM's start-up is then paid before the burst, not during it.
+ * {@link #submit} of an equal request takes it (one line on its stdin and it connects); the next
+ * one is started on a later {@link #keepReady}, {@link #STANDBY_REFILL_DELAY} after, so that it
+ * does not compete for CPU with the block just started. A standby that exits by itself is logged
+ * and not replaced for {@link #STANDBY_RETRY_DELAY}. It is no block: never reported, no slot; it
+ * exits when its stdin closes, so it cannot outlive this JVM.
+ *
  * <p>Block ids look like {@code local-k3x9q2-1}: a random part per provider instance and a
  * sequence, so that the pools of one machine (each with its own provider) and a provider that
  * replaces another never share an id. The {@link #jobId} of a block is its process id; another
@@ -65,6 +74,19 @@ public final class LocalProvider implements Provider {
       KEY + "-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 30, 1L << 35), 36) + "-";
   private final AtomicLong seq = new AtomicLong();
   private final Map<String, Block> blocks = new ConcurrentHashMap<>();
+  private final boolean standbyWanted;
+
+  /** How long after a standby was taken the next one is started. */
+  static final Duration STANDBY_REFILL_DELAY = Duration.ofSeconds(2);
+
+  /** How long after a standby exited by itself another one is tried. */
+  static final Duration STANDBY_RETRY_DELAY = Duration.ofSeconds(30);
+
+  /** The process kept ready, or null; guarded by {@code this}. */
+  private Standby standby;
+
+  /** No standby is started before this; guarded by {@code this}. */
+  private Instant nextStandbyAt = Instant.MIN;
 
   /**
    * A provider; does no I/O.
@@ -74,13 +96,27 @@ public final class LocalProvider implements Provider {
    * @param grace how long a block gets to exit after SIGTERM
    */
   public LocalProvider(BlockCommand command, Path logDir, Duration grace) {
-    this(command, logDir, grace, InstantSource.system());
+    this(command, logDir, grace, false, InstantSource.system());
   }
 
-  LocalProvider(BlockCommand command, Path logDir, Duration grace, InstantSource clock) {
+  /**
+   * A provider; does no I/O.
+   *
+   * @param command what each block runs
+   * @param logDir where block logs go; created on first submit
+   * @param grace how long a block gets to exit after SIGTERM
+   * @param standby whether {@link #keepReady} keeps a process ready (when the command can)
+   */
+  public LocalProvider(BlockCommand command, Path logDir, Duration grace, boolean standby) {
+    this(command, logDir, grace, standby, InstantSource.system());
+  }
+
+  LocalProvider(
+      BlockCommand command, Path logDir, Duration grace, boolean standby, InstantSource clock) {
     this.command = Objects.requireNonNull(command, "command");
     this.logDir = Objects.requireNonNull(logDir, "logDir");
     this.grace = Objects.requireNonNull(grace, "grace");
+    this.standbyWanted = standby && !command.standbyArgs().isEmpty();
     this.clock = clock;
   }
 
@@ -91,33 +127,21 @@ public final class LocalProvider implements Provider {
 
   @Override
   public String submit(BlockRequest request) {
+    Standby ready = takeStandby(request);
+    if (ready != null) {
+      return ready.id;
+    }
     String id = idPrefix + seq.incrementAndGet();
     List<String> argv = command.argvFor(id, request);
-    Path logFile = logFile(id);
     try {
-      Files.createDirectories(logDir);
-      Files.writeString(
-          logFile,
-          "--- block "
-              + id
-              + " of pool "
-              + request.pool()
-              + " starting at "
-              + clock.instant()
-              + "\n",
-          StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
-      ProcessBuilder pb =
-          new ProcessBuilder(argv)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-              .redirectInput(ProcessBuilder.Redirect.from(nullFile()));
-      pb.environment().putAll(command.envFor(id, request));
-      Process p = pb.start();
-      blocks.put(id, new Block(id, p, p.toHandle(), logFile, clock.instant()));
+      Process p = launch(id, request, argv, "starting", false);
+      blocks.put(id, new Block(id, p, p.toHandle(), logFile(id), clock.instant()));
       log.info(
-          "block {} of pool {} started as pid {}, log {}", id, request.pool(), p.pid(), logFile);
+          "block {} of pool {} started as pid {}, log {}",
+          id,
+          request.pool(),
+          p.pid(),
+          logFile(id));
       return id;
     } catch (IOException e) {
       throw ProviderException.commandFailed(
@@ -130,6 +154,162 @@ public final class LocalProvider implements Provider {
           e);
     }
   }
+
+  /** Starts a block's process, its output appended to the block's log after a header line. */
+  private Process launch(
+      String id, BlockRequest request, List<String> argv, String what, boolean standbyInput)
+      throws IOException {
+    Path logFile = logFile(id);
+    Files.createDirectories(logDir);
+    Files.writeString(
+        logFile,
+        "--- block "
+            + id
+            + " of pool "
+            + request.pool()
+            + " "
+            + what
+            + " at "
+            + clock.instant()
+            + "\n",
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
+    ProcessBuilder pb =
+        new ProcessBuilder(argv)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+            .redirectInput(
+                standbyInput
+                    ? ProcessBuilder.Redirect.PIPE
+                    : ProcessBuilder.Redirect.from(nullFile()));
+    pb.environment().putAll(command.envFor(id, request));
+    return pb.start();
+  }
+
+  /**
+   * The standby made the block of this request, when one is ready for an equal request: told to
+   * connect, and tracked as a block from now on. Null when there is none (or it had died).
+   */
+  private Standby takeStandby(BlockRequest request) {
+    Standby s;
+    synchronized (this) {
+      s = standby;
+      if (s == null || !s.request.equals(request)) {
+        return null;
+      }
+      standby = null;
+      nextStandbyAt = clock.instant().plus(STANDBY_REFILL_DELAY);
+    }
+    try (var in = s.process.getOutputStream()) {
+      in.write("connect\n".getBytes(StandardCharsets.US_ASCII));
+      in.flush();
+    } catch (IOException e) {
+      log.warn("standby {} of pool {} is gone ({}); starting a block", s.id, request.pool(), e);
+      s.process.destroyForcibly();
+      return null;
+    }
+    if (!s.process.isAlive()) {
+      log.warn("standby {} of pool {} had exited; starting a block", s.id, request.pool());
+      return null;
+    }
+    appendToLog(s.id, "--- taken as block " + s.id + " at " + clock.instant() + "\n");
+    blocks.put(
+        s.id, new Block(s.id, s.process, s.process.toHandle(), logFile(s.id), clock.instant()));
+    log.info(
+        "block {} of pool {} started from the standby agent (pid {}), log {}",
+        s.id,
+        request.pool(),
+        s.process.pid(),
+        logFile(s.id));
+    return s;
+  }
+
+  @Override
+  public void keepReady(BlockRequest request) {
+    if (!standbyWanted) {
+      return;
+    }
+    Standby stale = null;
+    synchronized (this) {
+      if (standby != null) {
+        if (!standby.process.isAlive()) {
+          log.warn(
+              "standby {} of pool {} exited by itself (code {}); see {}. Next try in {} s",
+              standby.id,
+              standby.request.pool(),
+              standby.process.exitValue(),
+              logFile(standby.id),
+              STANDBY_RETRY_DELAY.toSeconds());
+          standby = null;
+          nextStandbyAt = clock.instant().plus(STANDBY_RETRY_DELAY);
+        } else if (standby.request.equals(request)) {
+          return;
+        } else {
+          stale = standby; // the pool's settings changed
+          standby = null;
+        }
+      }
+      if (!clock.instant().isBefore(nextStandbyAt)) {
+        String id = idPrefix + seq.incrementAndGet();
+        List<String> argv = new ArrayList<>(command.argvFor(id, request));
+        argv.addAll(command.standbyArgs());
+        try {
+          Process p = launch(id, request, argv, "prepared as a standby", true);
+          standby = new Standby(id, request, p);
+          log.debug("pool {}: standby {} started as pid {}", request.pool(), id, p.pid());
+        } catch (IOException e) {
+          log.warn("pool {}: cannot start a standby: {}", request.pool(), e.getMessage());
+          nextStandbyAt = clock.instant().plus(STANDBY_RETRY_DELAY);
+        }
+      }
+    }
+    release(stale);
+  }
+
+  @Override
+  public void dropReady() {
+    Standby s;
+    synchronized (this) {
+      s = standby;
+      standby = null;
+    }
+    release(s);
+  }
+
+  /** Stops an unused standby (closing its stdin is enough; the signal makes sure) and its log. */
+  private void release(Standby s) {
+    if (s == null) {
+      return;
+    }
+    try {
+      s.process.getOutputStream().close();
+    } catch (IOException e) {
+      // gone already
+    }
+    ProcessTree.terminate(List.of(s.process.toHandle()), Set.of(), grace);
+    try {
+      Files.deleteIfExists(logFile(s.id));
+    } catch (IOException e) {
+      log.debug("log of standby {} not deleted: {}", s.id, e.toString());
+    }
+  }
+
+  private void appendToLog(String id, String line) {
+    try {
+      Files.writeString(
+          logFile(id),
+          line,
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      log.debug("cannot write to the log of {}: {}", id, e.toString());
+    }
+  }
+
+  /** The process kept ready by {@link #keepReady}, under the id it will have as a block. */
+  private record Standby(String id, BlockRequest request, Process process) {}
 
   @Override
   public Map<String, BlockStatus> status(Collection<String> ids) {

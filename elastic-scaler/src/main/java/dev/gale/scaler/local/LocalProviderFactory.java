@@ -9,7 +9,8 @@ import java.time.Duration;
 
 /**
  * Creates {@link LocalProvider}s. Options: {@code gracePeriodSeconds} (default 10), how long a
- * block gets after SIGTERM. Logs go to {@code <workDir>/logs}.
+ * block gets after SIGTERM; {@code standby} (default true), whether one node agent is kept started
+ * and waiting so that a burst does not wait for a JVM to start. Logs go to {@code <workDir>/logs}.
  */
 public final class LocalProviderFactory implements ProviderFactory {
 
@@ -29,6 +30,14 @@ public final class LocalProviderFactory implements ProviderFactory {
       }
       grace = Duration.ofSeconds(g.asInt());
     }
-    return new LocalProvider(context.command(), context.workDir().resolve("logs"), grace);
+    boolean standby = true;
+    JsonNode sb = context.options().get("standby");
+    if (sb != null && !sb.isNull()) {
+      if (!sb.isBoolean()) {
+        throw new InvalidRequestException("options.standby must be true or false, got " + sb);
+      }
+      standby = sb.asBoolean();
+    }
+    return new LocalProvider(context.command(), context.workDir().resolve("logs"), grace, standby);
   }
 }

@@ -80,4 +80,16 @@ public interface Provider {
   default boolean adopt(BlockRecord block) {
     return false;
   }
+
+  /**
+   * Keeps a block like {@code request} ready ahead of demand, so that the next {@link #submit} of
+   * an equal request serves tasks sooner (the local provider keeps one node agent started and
+   * waiting). What is kept ready is not a block: it is never reported, runs no task and holds no
+   * slot. The scaler loop calls this after its ticks while the pool may start blocks, and {@link
+   * #dropReady} when it stops or may not. Must return quickly. Default: nothing.
+   */
+  default void keepReady(BlockRequest request) {}
+
+  /** Stops what {@link #keepReady} holds; idempotent. Default: nothing. */
+  default void dropReady() {}
 }

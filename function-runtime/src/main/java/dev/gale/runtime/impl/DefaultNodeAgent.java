@@ -60,6 +60,7 @@ public final class DefaultNodeAgent implements NodeAgent {
   private final AtomicBoolean closeCalled = new AtomicBoolean();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final AtomicBoolean shutdownStarted = new AtomicBoolean();
+  private final AtomicBoolean begun = new AtomicBoolean();
 
   private volatile Limits limits = Limits.DEFAULT;
   private StagingEngine staging;
@@ -154,6 +155,13 @@ public final class DefaultNodeAgent implements NodeAgent {
 
   /** See {@link NodeAgent#start}. */
   public static DefaultNodeAgent start(NodeAgentOptions options) {
+    DefaultNodeAgent agent = prepare(options);
+    agent.connect();
+    return agent;
+  }
+
+  /** See {@link NodeAgent#prepare}. */
+  public static DefaultNodeAgent prepare(NodeAgentOptions options) {
     Path dir;
     boolean temporary = options.workDir() == null;
     try {
@@ -166,11 +174,16 @@ public final class DefaultNodeAgent implements NodeAgent {
       throw new IllegalStateException("cannot create the work directory: " + e.getMessage(), e);
     }
     DefaultNodeAgent agent = new DefaultNodeAgent(options, dir, temporary);
-    agent.begin();
+    agent.engine.start();
+    agent.watchParent();
     return agent;
   }
 
-  private void begin() {
+  @Override
+  public void connect() {
+    if (!begun.compareAndSet(false, true)) {
+      return;
+    }
     LOG.info(
         "node agent {} starting: gateway {}, pool {}, {} slots, prefetch {}, kinds {}, work dir {}",
         options.workerId(),
@@ -180,8 +193,6 @@ public final class DefaultNodeAgent implements NodeAgent {
         options.prefetch(),
         kinds.keys(),
         workDir);
-    engine.start();
-    watchParent();
     connection.start();
   }
 
@@ -261,6 +272,9 @@ public final class DefaultNodeAgent implements NodeAgent {
     }
     if (isTerminated()) {
       return;
+    }
+    if (!begun.get() && closeCalled.compareAndSet(false, true)) {
+      shutdown(); // prepared, never connected: nothing to drain
     }
     if (closeCalled.compareAndSet(false, true)) {
       drain();
