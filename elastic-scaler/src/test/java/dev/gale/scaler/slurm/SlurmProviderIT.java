@@ -62,7 +62,10 @@ class SlurmProviderIT {
   }
 
   private SlurmProvider provider(String script, Map<String, String> env, ObjectNode options) {
-    options.put("slurmConf", slurm.conf().toString()).put("walltime", "00:10:00");
+    options.put("slurmConf", slurm.conf().toString());
+    if (!options.has("walltime")) {
+      options.put("walltime", "00:10:00");
+    }
     if (!options.has("gracePeriodSeconds")) {
       options.put("gracePeriodSeconds", 5);
     }
@@ -157,6 +160,19 @@ class SlurmProviderIT {
         .startsWith("FAILED (NonZeroExitCode), exit code 7; output ")
         .contains(provider.files(id).orElseThrow().output().toString())
         .endsWith("gale-agent: cannot reach gateway");
+  }
+
+  @Test
+  void aJobThatOutlivesItsWalltimeEndsTimeout() {
+    // the scaler drains blocks before this happens; a task that ignores the drain meets it
+    provider("exec sleep 600", Map.of(), Json.object().put("walltime", "00:01:00"));
+    String id = submit(ONE_NODE);
+    await().atMost(SETTLE).until(() -> status(id).state() == BlockState.RUNNING);
+    // Slurm enforces time limits on its own timer (about every 30 s) after the minute is up
+    await().atMost(Duration.ofSeconds(180)).until(() -> status(id).isTerminal());
+    BlockStatus s = status(id);
+    assertThat(s.state()).as(s.message()).isEqualTo(BlockState.TIMEOUT);
+    assertThat(s.message()).startsWith("TIMEOUT");
   }
 
   @Test
