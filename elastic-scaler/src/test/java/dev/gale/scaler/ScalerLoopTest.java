@@ -8,10 +8,9 @@ import dev.gale.scaler.local.LocalProvider;
 import dev.gale.scaler.spi.Provider;
 import dev.gale.scaler.strategy.Decision;
 import dev.gale.scaler.strategy.PoolSettings;
+import dev.gale.scaler.testing.ManualClock;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -40,7 +39,7 @@ class ScalerLoopTest {
           .build();
 
   @TempDir Path dir;
-  private final Clock clock = new Clock();
+  private final ManualClock clock = new ManualClock();
   private final Depth depth = new Depth();
   private final List<String> drained = new CopyOnWriteArrayList<>();
   private final List<ProcessHandle> seen = new ArrayList<>();
@@ -140,17 +139,25 @@ class ScalerLoopTest {
     assertThat(blockIds()).isEmpty();
   }
 
-  @Test
-  void aBlocksIdleClockStartsWhenItsFirstWorkerConnectsNotWhenItStartsRunning() {
-    sleepers(SETTINGS); // maxIdleSeconds 30, stableAfter 60
+  /**
+   * One block started for a burst and running, whose work went elsewhere while its node agent was
+   * still starting: nothing queued, no worker of it connected (maxIdleSeconds 30, stableAfter 60).
+   */
+  private String runningBlockWithoutWorkers() {
+    sleepers(SETTINGS);
     depth.set(2, 0, Map.of(), Set.of());
     loop.tick();
     String id = blockIds().get(0);
     process(id);
-    // the work went elsewhere while the block's node agent was still starting
     depth.set(0, 0, Map.of(), Set.of());
-    tickAfter(1);
+    tickAfter(1); // running from here
     assertThat(loop.status().blocks().get(0).state()).isEqualTo(BlockState.RUNNING);
+    return id;
+  }
+
+  @Test
+  void aBlocksIdleClockStartsWhenItsFirstWorkerConnectsNotWhenItStartsRunning() {
+    String id = runningBlockWithoutWorkers();
     assertThat(tickAfter(40).cases()).containsExactly("3c"); // 41 s running, no worker yet
     assertThat(drained).isEmpty();
 
@@ -162,13 +169,7 @@ class ScalerLoopTest {
 
   @Test
   void aBlockWhoseWorkersNeverConnectCountsAsIdleFromStableAfterOn() {
-    sleepers(SETTINGS); // maxIdleSeconds 30, stableAfter 60
-    depth.set(2, 0, Map.of(), Set.of());
-    loop.tick();
-    String id = blockIds().get(0);
-    process(id);
-    depth.set(0, 0, Map.of(), Set.of());
-    tickAfter(1); // running from here
+    String id = runningBlockWithoutWorkers();
     assertThat(tickAfter(60).cases()).containsExactly("3c");
     assertThat(tickAfter(28).cases()).containsExactly("3c"); // idle 28 s since stableAfter
     assertThat(tickAfter(3).drain()).containsExactly(id);
@@ -515,20 +516,6 @@ class ScalerLoopTest {
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> procs.stream().noneMatch(ProcessHandle::isAlive));
-  }
-
-  /** A clock moved by hand. */
-  static final class Clock implements InstantSource {
-    private volatile Instant now = Instant.parse("2030-01-01T00:00:00Z");
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    void advance(long seconds) {
-      now = now.plusSeconds(seconds);
-    }
   }
 
   /** A queue depth set by the test. */

@@ -10,12 +10,11 @@ import dev.gale.scaler.BlockCommand;
 import dev.gale.scaler.BlockRequest;
 import dev.gale.scaler.BlockState;
 import dev.gale.scaler.spi.ProviderContext;
+import dev.gale.scaler.testing.ManualClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,7 @@ class LocalProviderStandbyTest {
           + " echo \"told: $line\"; fi; echo \"serving {block}\"; sleep 300";
 
   @TempDir Path dir;
-  private final Clock clock = new Clock();
+  private final ManualClock clock = new ManualClock();
   private final List<String> submitted = new ArrayList<>();
   private LocalProvider provider;
 
@@ -207,19 +206,5 @@ class LocalProviderStandbyTest {
                     new ProviderContext("p", json.readTree("{\"standby\":\"yes\"}"), cmd, dir)))
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("options.standby must be true or false");
-  }
-
-  /** A clock moved by hand. */
-  static final class Clock implements InstantSource {
-    private volatile Instant now = Instant.parse("2030-01-01T00:00:00Z");
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
   }
 }

@@ -9,10 +9,9 @@ import dev.gale.scaler.BlockCommand;
 import dev.gale.scaler.BlockState;
 import dev.gale.scaler.ProviderRegistry;
 import dev.gale.scaler.QueueDepth;
+import dev.gale.scaler.testing.ManualClock;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -312,19 +311,5 @@ class ScalerServiceTest {
     assertThat(site.count("a", BlockState.CANCELLED)).isEqualTo(2);
     assertThat(blockIds("a")).isEmpty();
     assertThat(cluster.holder(ScalerService.leaseName("a"))).isNull();
-  }
-
-  /** A clock moved by hand. */
-  static final class ManualClock implements InstantSource {
-    private volatile Instant now = Instant.parse("2030-01-01T00:00:00Z");
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
   }
 }
