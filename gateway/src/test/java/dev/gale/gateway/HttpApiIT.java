@@ -51,7 +51,19 @@ class HttpApiIT {
         .contains("gale_tasks{state=\"queued\"}")
         .contains("gale_tasks_submitted_total{kind=\"java\"}")
         .contains("gale_http_requests_total")
-        .contains("gale_queue_depth");
+        .contains("gale_queue_depth")
+        // the JVM's own meters, for heap and pauses
+        .contains("jvm_memory_used_bytes{area=\"heap\"")
+        .contains("jvm_memory_max_bytes")
+        .contains("jvm_threads_live_threads");
+  }
+
+  @Test
+  void garbageCollectionPausesAreServed() {
+    System.gc(); // the gateway runs in this JVM: a collection it has seen
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> h.http.get("/metrics", null).body().contains("jvm_gc_pause_seconds_count"));
   }
 
   @Test

@@ -103,5 +103,6 @@ public final class GatewayCore {
     transfers.close();
     recorder.close(5000);
     fetcher.close();
+    metrics.close();
   }
 }

@@ -9,6 +9,9 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -42,6 +45,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       gale_pool_submit_failures_total{pool}}: what each pool's elastic scaler last published
  *       (refreshed with the scheduler's counts; the counters restart when another scaler takes a
  *       pool over).
+ *   <li>Micrometer's JVM meters of the gateway's JVM (with {@code gale up} also the scheduler
+ *       member's and the scaler's): {@code jvm_memory_used_bytes{area,id}}, {@code
+ *       jvm_memory_max_bytes}, {@code jvm_gc_pause_seconds{action,cause,gc}}, {@code
+ *       jvm_gc_live_data_size_bytes}, {@code jvm_threads_live_threads}, ...
  * </ul>
  *
  * Thread-safe. Only {@link #refresh} blocks (it reads the scheduler).
@@ -64,7 +71,14 @@ final class GatewayMetrics {
   private final Timer latency;
   private volatile long refreshedAt = System.nanoTime() - 2 * REFRESH_NANOS;
 
+  /** Listens to the JVM's collections; closed with the gateway. */
+  private final JvmGcMetrics gc = new JvmGcMetrics();
+
   GatewayMetrics() {
+    // the JVM this gateway runs in (with gale up: the scheduler member and scaler too)
+    new JvmMemoryMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
     for (TaskState s : TaskState.values()) {
       AtomicLong v = new AtomicLong();
       byState.put(s, v);
@@ -84,6 +98,11 @@ final class GatewayMetrics {
 
   PrometheusMeterRegistry registry() {
     return registry;
+  }
+
+  /** Stops listening to the JVM's garbage collections. */
+  void close() {
+    gc.close();
   }
 
   /** Counts tasks accepted by this gateway. */
