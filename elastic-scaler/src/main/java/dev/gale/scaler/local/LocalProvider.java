@@ -161,20 +161,9 @@ public final class LocalProvider implements Provider {
       throws IOException {
     Path logFile = logFile(id);
     Files.createDirectories(logDir);
-    Files.writeString(
-        logFile,
-        "--- block "
-            + id
-            + " of pool "
-            + request.pool()
-            + " "
-            + what
-            + " at "
-            + clock.instant()
-            + "\n",
-        StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE,
-        StandardOpenOption.APPEND);
+    writeLine(
+        id,
+        "--- block " + id + " of pool " + request.pool() + " " + what + " at " + clock.instant());
     ProcessBuilder pb =
         new ProcessBuilder(argv)
             .redirectErrorStream(true)
@@ -213,7 +202,7 @@ public final class LocalProvider implements Provider {
       log.warn("standby {} of pool {} had exited; starting a block", s.id, request.pool());
       return null;
     }
-    appendToLog(s.id, "--- taken as block " + s.id + " at " + clock.instant() + "\n");
+    appendToLog(s.id, "--- taken as block " + s.id + " at " + clock.instant());
     blocks.put(
         s.id, new Block(s.id, s.process, s.process.toHandle(), logFile(s.id), clock.instant()));
     log.info(
@@ -295,14 +284,19 @@ public final class LocalProvider implements Provider {
     }
   }
 
+  /** Appends a line of the provider's own to a block's log. */
+  private void writeLine(String id, String line) throws IOException {
+    Files.writeString(
+        logFile(id),
+        line + "\n",
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
+  }
+
   private void appendToLog(String id, String line) {
     try {
-      Files.writeString(
-          logFile(id),
-          line,
-          StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
+      writeLine(id, line);
     } catch (IOException e) {
       log.debug("cannot write to the log of {}: {}", id, e.toString());
     }

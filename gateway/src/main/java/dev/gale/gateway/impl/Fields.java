@@ -80,19 +80,6 @@ final class Fields {
     return (int) v;
   }
 
-  /** An optional non-negative number (seconds, fractions allowed). */
-  static Double optionalSeconds(JsonNode parent, String name, String prefix) {
-    JsonNode n = parent.get(name);
-    if (absent(n)) {
-      return null;
-    }
-    String field = path(prefix, name);
-    if (!n.isNumber() || n.doubleValue() < 0 || !Double.isFinite(n.doubleValue())) {
-      throw invalid(field, field + " must be a non-negative number of seconds");
-    }
-    return n.doubleValue();
-  }
-
   static Boolean optionalBoolean(JsonNode parent, String name, String prefix) {
     JsonNode n = parent.get(name);
     if (absent(n)) {
@@ -115,30 +102,6 @@ final class Fields {
       throw invalid(field, field + " must be an object");
     }
     return (ObjectNode) n;
-  }
-
-  /**
-   * The {@code args} object as JSON text, {@code {}} when absent.
-   *
-   * @throws PayloadTooLargeException when its UTF-8 encoding exceeds {@code maxBytes}
-   */
-  static String args(JsonNode parent, String prefix, int maxBytes) {
-    JsonNode n = parent.get("args");
-    String field = path(prefix, "args");
-    if (absent(n)) {
-      return "{}";
-    }
-    if (!n.isObject()) {
-      throw invalid(field, field + " must be an object");
-    }
-    String json = n.toString();
-    long bytes = utf8Length(json);
-    if (bytes > maxBytes) {
-      ObjectNode d = details(field).put("limit", maxBytes).put("size", bytes);
-      throw new PayloadTooLargeException(
-          "too_large", field + " is " + bytes + " bytes; the limit is " + maxBytes, d);
-    }
-    return json;
   }
 
   // ---- the same reads over a streamed body ({@link BodyValue}) ----
