@@ -46,6 +46,16 @@ public enum ConfigKey {
       Type.STRING,
       () -> null,
       "PostgreSQL password (environment or config file only, never a flag)"),
+  STORE_FINISHED_IN_MEMORY_SECONDS(
+      "gale.store.finished-in-memory-seconds",
+      Type.INT,
+      () -> "300",
+      "how long a finished task stays in the scheduler's memory; then it is read from the database"),
+  STORE_RETENTION_HOURS(
+      "gale.store.retention-hours",
+      Type.INT,
+      () -> "168",
+      "how long finished tasks and their results are kept (then deleted; reads answer 404)"),
 
   GATEWAY_HOST("gale.gateway.host", Type.STRING, () -> "127.0.0.1", "address the gateway binds to"),
   GATEWAY_PORT("gale.gateway.port", Type.INT, () -> "8080", "HTTP port of the gateway (0 = any)"),

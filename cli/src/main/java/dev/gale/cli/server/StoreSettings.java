@@ -6,6 +6,7 @@ import dev.gale.cli.config.Setting;
 import dev.gale.scheduler.store.StoreKind;
 import dev.gale.scheduler.store.StoreOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,6 +40,22 @@ public final class StoreSettings {
   @Option(names = "--store-user", paramLabel = "USER", description = "PostgreSQL user")
   String user;
 
+  @Setting(ConfigKey.STORE_FINISHED_IN_MEMORY_SECONDS)
+  @Option(
+      names = "--finished-in-memory-seconds",
+      paramLabel = "N",
+      description =
+          "how long a finished task stays in memory before it is read from the database"
+              + " (default: ${DEFAULT-VALUE})")
+  int finishedInMemorySeconds;
+
+  @Setting(ConfigKey.STORE_RETENTION_HOURS)
+  @Option(
+      names = "--retention-hours",
+      paramLabel = "N",
+      description = "how long finished tasks are kept (default: ${DEFAULT-VALUE})")
+  int retentionHours;
+
   /**
    * The store these settings describe.
    *
@@ -53,15 +70,36 @@ public final class StoreSettings {
       throw new IllegalArgumentException(
           "--store must be embedded, postgresql or none, got " + kind);
     }
+    if (retentionHours < 1) {
+      throw new IllegalArgumentException(
+          "--retention-hours (gale.store.retention-hours) must be at least 1, got "
+              + retentionHours);
+    }
+    if (finishedInMemorySeconds < 1 || finishedInMemorySeconds > retentionHours * 3600L) {
+      throw new IllegalArgumentException(
+          "--finished-in-memory-seconds (gale.store.finished-in-memory-seconds) must be between 1"
+              + " and the retention in seconds ("
+              + retentionHours * 3600L
+              + "), got "
+              + finishedInMemorySeconds);
+    }
+    StoreOptions.Builder b =
+        StoreOptions.builder()
+            .kind(k)
+            .finishedInMemory(Duration.ofSeconds(finishedInMemorySeconds))
+            .retention(Duration.ofHours(retentionHours));
     return switch (k) {
-      case NONE -> StoreOptions.none();
-      case EMBEDDED -> StoreOptions.embedded(path != null ? path : home.resolve("db"));
+      case NONE -> b.build();
+      case EMBEDDED -> b.path(path != null ? path : home.resolve("db")).build();
       case POSTGRESQL -> {
         if (url == null || url.isBlank()) {
           throw new IllegalArgumentException(
               "--store postgresql needs --store-url (or GALE_STORE_URL)");
         }
-        yield StoreOptions.postgresql(url.trim(), user, config.get(ConfigKey.STORE_PASSWORD));
+        yield b.jdbcUrl(url.trim())
+            .user(user)
+            .password(config.get(ConfigKey.STORE_PASSWORD))
+            .build();
       }
     };
   }

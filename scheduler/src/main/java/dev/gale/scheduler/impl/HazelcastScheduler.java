@@ -95,7 +95,23 @@ public final class HazelcastScheduler implements Scheduler {
   private final ITopic<ArrayList<String>> terminalTopic;
   private final ITopic<HashMap<String, String>> cancelTopic;
   private final ReadyQueues ready;
+  private final IMap<String, Long> settings;
+  private volatile long[] settingsRead;
   private MemberStore store = MemberStore.NONE;
+  private java.util.concurrent.ScheduledExecutorService retentionSweep;
+
+  /**
+   * Cluster-wide settings every member publishes at start, read by members and clients alike: how
+   * long a finished task's record stays in memory ({@value #FINISHED_TTL}, milliseconds) and
+   * whether members keep a database ({@value #STORED}, 1 or 0).
+   */
+  static final String SETTINGS = "gale.settings";
+
+  static final String FINISHED_TTL = "finishedTtlMillis";
+  static final String STORED = "stored";
+
+  /** Name under which a member's {@link MemberStore} sits in its Hazelcast user context. */
+  static final String STORE_CONTEXT = "gale.memberStore";
 
   HazelcastScheduler(HazelcastInstance hz, SchedulerOptions options, Clock clock) {
     this.hz = hz;
@@ -116,6 +132,81 @@ public final class HazelcastScheduler implements Scheduler {
     this.terminalTopic = hz.getTopic("gale.terminal");
     this.cancelTopic = hz.getTopic("gale.cancel");
     this.ready = new ReadyQueues(hz);
+    this.settings = hz.getMap(SETTINGS);
+  }
+
+  /**
+   * Publishes this member's settings (see {@link #SETTINGS}): with a database, finished tasks stay
+   * in memory for {@code finishedInMemory} and are then read from it; without one, for the whole
+   * retention.
+   */
+  private void publishSettings(dev.gale.scheduler.store.StoreOptions o) {
+    long ttl = (o.enabled() ? o.finishedInMemory() : o.retention()).toMillis();
+    long stored = o.enabled() ? 1 : 0;
+    settings.put(FINISHED_TTL, ttl);
+    settings.put(STORED, stored);
+    settingsRead = new long[] {ttl, stored};
+  }
+
+  private long[] settings() {
+    long[] s = settingsRead;
+    if (s == null) {
+      Long ttl = settings.get(FINISHED_TTL);
+      Long stored = settings.get(STORED);
+      s = new long[] {ttl == null ? 0 : ttl, stored == null ? 0 : stored};
+      if (ttl != null && stored != null) {
+        settingsRead = s;
+      }
+    }
+    return s;
+  }
+
+  /** How long a task's record stays in memory once it finished (ms; 0: for good). */
+  long finishedTtl() {
+    return settings()[0];
+  }
+
+  /** Whether the members keep finished tasks in a database (which listings then also read). */
+  private boolean membersStore() {
+    return settings()[1] != 0;
+  }
+
+  /** How often a member with a database looks for tasks past their retention. */
+  static final long RETENTION_SWEEP_MILLIS = 60_000;
+
+  /**
+   * With a database: every {@link #RETENTION_SWEEP_MILLIS} (or half the retention, if shorter) the
+   * oldest member of the cluster deletes the tasks past their retention from it. Their records left
+   * memory long before (and without a database they leave memory at the end of the retention).
+   */
+  private void startRetentionSweep() {
+    if (!store.enabled()) {
+      return;
+    }
+    long every =
+        Math.max(
+            1_000, Math.min(RETENTION_SWEEP_MILLIS, options.store().retention().toMillis() / 2));
+    retentionSweep =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "gale-retention-sweep");
+              t.setDaemon(true);
+              return t;
+            });
+    retentionSweep.scheduleWithFixedDelay(
+        () -> {
+          try {
+            if (hz.getLifecycleService().isRunning()
+                && hz.getCluster().getMembers().iterator().next().localMember()) {
+              store.deleteExpired(clock.millis());
+            }
+          } catch (RuntimeException e) {
+            LOG.warn("retention sweep failed (tried again in {} ms): {}", every, e.toString());
+          }
+        },
+        every,
+        every,
+        TimeUnit.MILLISECONDS);
   }
 
   /** Starts a member with the given options; see {@link dev.gale.scheduler.Schedulers#member}. */
@@ -127,7 +218,9 @@ public final class HazelcastScheduler implements Scheduler {
       hz = Hazelcast.newHazelcastInstance(memberConfig(options, store));
       HazelcastScheduler s = new HazelcastScheduler(hz, options, Clock.systemUTC());
       s.store = store;
+      s.publishSettings(options.store());
       store.recoverAfterLoad(hz);
+      s.startRetentionSweep();
       return s;
     } catch (RuntimeException e) {
       if (hz != null) {
@@ -189,6 +282,13 @@ public final class HazelcastScheduler implements Scheduler {
             .setBackupCount(backups)
             .addIndexConfig(TaskQueries.STATE_INDEX));
     c.addMapConfig(new MapConfig("gale.*").setBackupCount(backups));
+    // memoized results live as long as the tasks they came from
+    c.addMapConfig(
+        new MapConfig("gale.cache")
+            .setBackupCount(backups)
+            .setTimeToLiveSeconds(
+                (int) Math.min(Integer.MAX_VALUE, options.store().retention().toSeconds())));
+    c.getUserContext().put(STORE_CONTEXT, store);
     c.getQueueConfig(ReadyQueues.PREFIX + "*").setBackupCount(backups);
     store.configure(c);
     return c;
@@ -338,7 +438,7 @@ public final class HazelcastScheduler implements Scheduler {
             1);
       }
     }
-    tasks.setAll(records);
+    putNew(records, hits);
     idsByLevel.forEach((pool, byLevel) -> byLevel.forEach((p, ids) -> ready.addAll(pool, p, ids)));
     // Releases owed now: dependents of cache hits in this batch, and of upstream tasks outside the
     // batch that ended before the dependents could be registered on them.
@@ -361,6 +461,26 @@ public final class HazelcastScheduler implements Scheduler {
     publishTerminal(ended);
     List<String> ids = new ArrayList<>(records.keySet());
     return getTasks(ids).stream().map(Optional::orElseThrow).toList();
+  }
+
+  /**
+   * Stores a batch's new records; those answered from the cache have finished already and get the
+   * time to live in memory of finished tasks.
+   */
+  private void putNew(Map<String, TaskRecord> records, Map<String, TaskRecord> hits) {
+    long ttl = hits.isEmpty() ? 0 : finishedTtl();
+    if (ttl <= 0) {
+      tasks.setAll(records);
+      return;
+    }
+    Map<String, TaskRecord> open = new LinkedHashMap<>(records);
+    open.keySet().removeAll(hits.keySet());
+    if (!open.isEmpty()) {
+      tasks.setAll(open);
+    }
+    for (TaskRecord hit : hits.values()) {
+      tasks.set(hit.id, hit, ttl, TimeUnit.MILLISECONDS);
+    }
   }
 
   /**
@@ -573,7 +693,8 @@ public final class HazelcastScheduler implements Scheduler {
       Map<String, Step> steps =
           applyGrouped(
               new ArrayList<>(round.keySet()),
-              group -> new Processors.Release(subMap(round, group), now));
+              group ->
+                  new Processors.Release(subMap(round, group), now).endingAfter(finishedTtl()));
       releases = new HashMap<>();
       for (var e : steps.entrySet()) {
         Step s = e.getValue();
@@ -611,6 +732,14 @@ public final class HazelcastScheduler implements Scheduler {
     return out;
   }
 
+  /**
+   * A page of one tenant's tasks, newest first. Unfinished tasks and recently finished ones are in
+   * the cluster's memory (the state index picks them); finished tasks that left memory are read
+   * from the database on a member ({@link StoredTasksQuery}). Both sides give their first {@code
+   * limit + 1} after the cursor and the merge keeps the first {@code limit + 1} of the union: a
+   * task in both is the same finished record (finished records do not change), and an unfinished
+   * task is never taken from the database, whose copy may be behind.
+   */
   @Override
   public TaskPage listTasks(TaskQuery q) {
     if (q.limit() < 1 || q.limit() > 1000) {
@@ -623,10 +752,22 @@ public final class HazelcastScheduler implements Scheduler {
                 q.state(), new TaskQueries.Filter(q.tenant(), q.state(), q.function(), cursor)),
             new TaskQueries.NewestFirst(),
             q.limit() + 1);
-    List<TaskRecord> rows = new ArrayList<>();
+    Map<String, TaskRecord> byId = new HashMap<>();
     for (var e : tasks.entrySet(page)) {
-      rows.add(e.getValue());
+      byId.put(e.getKey(), e.getValue());
     }
+    if ((q.state() == null || q.state().isTerminal()) && membersStore()) {
+      for (TaskRecord r : storedFinished(q, cursor)) {
+        if (r.state.isTerminal()) {
+          byId.putIfAbsent(r.id, r);
+        }
+      }
+    }
+    List<TaskRecord> rows = new ArrayList<>(byId.values());
+    rows.sort(
+        Comparator.comparingLong((TaskRecord r) -> r.createdAt)
+            .thenComparing(r -> r.id)
+            .reversed());
     String next = null;
     if (rows.size() > q.limit()) {
       rows = rows.subList(0, q.limit());
@@ -636,9 +777,45 @@ public final class HazelcastScheduler implements Scheduler {
     return new TaskPage(rows.stream().map(TaskRecord::toTask).toList(), next);
   }
 
+  private List<TaskRecord> storedFinished(TaskQuery q, TaskQueries.Cursor cursor) {
+    StoredTasksQuery query =
+        new StoredTasksQuery(
+            q.tenant(),
+            q.state(),
+            q.function(),
+            cursor == null ? Long.MAX_VALUE : cursor.createdAt(),
+            cursor == null ? null : cursor.id(),
+            q.limit() + 1);
+    return await(hz.getExecutorService(QUERIES).submit(query));
+  }
+
+  /** The executor that runs {@link StoredTasksQuery} on members. */
+  static final String QUERIES = "gale.queries";
+
+  /** The value of a cluster call; its failure (a database down, say) as 503 unavailable. */
+  private static <T> T await(java.util.concurrent.Future<T> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnavailableException("unavailable", "interrupted", null, e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw new UnavailableException(
+          "unavailable",
+          "scheduler operation failed: "
+              + (cause == null || cause.getMessage() == null
+                  ? String.valueOf(cause)
+                  : cause.getMessage()),
+          null,
+          cause);
+    }
+  }
+
   @Override
   public Task cancel(String id) {
-    Step s = tasks.executeOnKey(id, new Processors.Cancel(clock.millis()));
+    Step s =
+        tasks.executeOnKey(id, new Processors.Cancel(clock.millis()).endingAfter(finishedTtl()));
     if (s == null) {
       throw new NotFoundException("no task " + id);
     }
@@ -731,7 +908,7 @@ public final class HazelcastScheduler implements Scheduler {
     Map<String, Step> steps =
         applyGrouped(
             new ArrayList<>(data.keySet()),
-            group -> new Processors.Complete(subMap(data, group), now));
+            group -> new Processors.Complete(subMap(data, group), now).endingAfter(finishedTtl()));
     return afterSteps(steps);
   }
 
@@ -746,7 +923,9 @@ public final class HazelcastScheduler implements Scheduler {
     Map<String, Step> steps =
         applyGrouped(
             new ArrayList<>(running.keySet()),
-            group -> new Processors.Lost(workerId, subMap(running, group), drained, now));
+            group ->
+                new Processors.Lost(workerId, subMap(running, group), drained, now)
+                    .endingAfter(finishedTtl()));
     List<String> ended = afterSteps(steps);
     LOG.info(
         "worker {} {} with {} running task(s); {} ended, the rest re-queued or already done",
@@ -1243,6 +1422,9 @@ public final class HazelcastScheduler implements Scheduler {
 
   @Override
   public void close() {
+    if (retentionSweep != null) {
+      retentionSweep.shutdownNow();
+    }
     // durable store: flush pending writes first; if that cannot finish (database down), leave
     // without Hazelcast's own flush, which would retry for a long time (the loss is logged)
     boolean flushed = store.flush(hz);

@@ -15,6 +15,7 @@ import dev.gale.scheduler.store.JdbcStore;
 import dev.gale.scheduler.store.RecordCodec;
 import dev.gale.scheduler.store.StoreOptions;
 import dev.gale.scheduler.store.StoredMap;
+import dev.gale.scheduler.store.TaskEntryStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -70,11 +71,18 @@ final class MemberStore implements AutoCloseable {
     stores.put(
         StoredMap.TOKENS, new JdbcMapStore<>(db, StoredMap.TOKENS, Codecs.json(TokenRecord.class)));
     stores.put(StoredMap.POOLS, new JdbcMapStore<>(db, StoredMap.POOLS, Codecs.text()));
-    stores.put(StoredMap.TASKS, new JdbcMapStore<>(db, StoredMap.TASKS, new TaskRecordCodec()));
+    TaskRecordCodec taskCodec = new TaskRecordCodec();
+    stores.put(StoredMap.TASKS, new JdbcMapStore<>(db, StoredMap.TASKS, taskCodec));
     stores.put(
         StoredMap.TRANSFERS,
         new JdbcMapStore<>(
             db, StoredMap.TRANSFERS, new dev.gale.scheduler.store.TransferRecordCodec()));
+    try {
+      db.fillTaskColumns(taskCodec);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
     return new MemberStore(db, stores);
   }
 
@@ -102,10 +110,18 @@ final class MemberStore implements AutoCloseable {
         ClusterProperty.MAP_WRITE_BEHIND_QUEUE_CAPACITY.getName(),
         Integer.toString(o.writeBehindQueueCapacity()));
     for (var e : stores.entrySet()) {
+      Object implementation = e.getValue();
+      if (e.getKey().isTasks()) {
+        @SuppressWarnings("unchecked")
+        JdbcMapStore<TaskRecord> rows = (JdbcMapStore<TaskRecord>) e.getValue();
+        implementation =
+            new TaskEntryStore<>(
+                rows, new TaskRecordCodec(), o.finishedInMemory(), java.time.Clock.systemUTC());
+      }
       MapStoreConfig msc =
           new MapStoreConfig()
               .setEnabled(true)
-              .setImplementation(e.getValue())
+              .setImplementation(implementation)
               .setInitialLoadMode(MapStoreConfig.InitialLoadMode.EAGER)
               .setWriteDelaySeconds(o.writeDelaySeconds())
               .setWriteBatchSize(o.writeBatchSize())
@@ -246,6 +262,66 @@ final class MemberStore implements AutoCloseable {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /**
+   * One tenant's finished tasks as stored in the database, newest first, after a position in that
+   * order; empty without a database. Rows that cannot be decoded are left out (and logged).
+   */
+  List<TaskRecord> finishedTasks(
+      String tenant,
+      TaskState state,
+      String functionId,
+      long beforeCreatedAt,
+      String beforeId,
+      int limit) {
+    if (!enabled()) {
+      return List.of();
+    }
+    TaskRecordCodec codec = new TaskRecordCodec();
+    List<TaskRecord> out = new ArrayList<>();
+    for (byte[] body :
+        db.finishedTasks(
+            tenant,
+            state == null ? null : state.wireName(),
+            functionId,
+            beforeCreatedAt,
+            beforeId,
+            limit)) {
+      try {
+        out.add(codec.decode(body));
+      } catch (RuntimeException e) {
+        LOG.error("store: a stored task cannot be read and is not listed: {}", e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /** Rows deleted per statement of the retention sweep. */
+  static final int RETENTION_BATCH = 10_000;
+
+  /**
+   * Deletes the tasks that finished more than the retention ago from the database, in batches of
+   * {@link #RETENTION_BATCH}; their records left the cluster's memory long before ({@code
+   * finishedInMemory} is at most the retention). Does nothing without a database.
+   *
+   * @return how many were deleted
+   */
+  long deleteExpired(long now) {
+    if (!enabled()) {
+      return 0;
+    }
+    long cutoff = now - db.options().retention().toMillis();
+    long total = 0;
+    int n;
+    do {
+      n = db.deleteFinishedBefore(cutoff, RETENTION_BATCH);
+      total += n;
+    } while (n == RETENTION_BATCH);
+    if (total > 0) {
+      LOG.info("store: {} task(s) past their retention deleted", total);
+    }
+    return total;
   }
 
   /** Changes waiting in this member's write-behind queues (owned entries). */

@@ -8,6 +8,7 @@ import static dev.gale.api.TaskState.SUCCEEDED;
 import static dev.gale.api.TaskState.WAITING;
 
 import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.ExtendedMapEntry;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The entry processors that change tasks. Each runs inside the partition that owns the task, so its
@@ -82,6 +84,29 @@ final class Processors {
   abstract static class Base
       implements EntryProcessor<String, TaskRecord, Step>, IdentifiedDataSerializable {
     long now;
+
+    /**
+     * How long a record that this processor ends stays in memory (milliseconds; 0: for good). The
+     * cluster's setting ({@link HazelcastScheduler}), carried so that backups apply the same.
+     */
+    long finishedTtlMillis;
+
+    /** Writes the record back; a finished one with the cluster's time to live in memory. */
+    void write(Map.Entry<String, TaskRecord> entry, TaskRecord r) {
+      if (finishedTtlMillis > 0
+          && r.state().isTerminal()
+          && entry instanceof ExtendedMapEntry<String, TaskRecord> e) {
+        e.setValue(r, finishedTtlMillis, TimeUnit.MILLISECONDS);
+      } else {
+        entry.setValue(r);
+      }
+    }
+
+    /** Sets the time to live of the records it ends; returns this. */
+    Base endingAfter(long ttlMillis) {
+      this.finishedTtlMillis = ttlMillis;
+      return this;
+    }
 
     @Override
     public int getFactoryId() {
@@ -172,7 +197,7 @@ final class Processors {
       } else {
         s = fail(r, o.error, o.finishedAt);
       }
-      entry.setValue(r);
+      write(entry, r);
       return s;
     }
 
@@ -184,6 +209,7 @@ final class Processors {
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
       out.writeLong(now);
+      out.writeLong(finishedTtlMillis);
       out.writeInt(outcomes.size());
       for (var e : outcomes.entrySet()) {
         out.writeString(e.getKey());
@@ -194,6 +220,7 @@ final class Processors {
     @Override
     public void readData(ObjectDataInput in) throws IOException {
       now = in.readLong();
+      finishedTtlMillis = in.readLong();
       int n = in.readInt();
       outcomes = new HashMap<>(n * 2);
       for (int i = 0; i < n; i++) {
@@ -248,7 +275,7 @@ final class Processors {
                   "worker_lost",
                   "worker " + worker + " was lost while running attempt " + r.attempts);
       Step s = fail(r, error, now);
-      entry.setValue(r);
+      write(entry, r);
       return s;
     }
 
@@ -260,6 +287,7 @@ final class Processors {
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
       out.writeLong(now);
+      out.writeLong(finishedTtlMillis);
       out.writeString(worker);
       out.writeBoolean(drained);
       out.writeInt(attempts.size());
@@ -272,6 +300,7 @@ final class Processors {
     @Override
     public void readData(ObjectDataInput in) throws IOException {
       now = in.readLong();
+      finishedTtlMillis = in.readLong();
       worker = in.readString();
       drained = in.readBoolean();
       int n = in.readInt();
@@ -304,7 +333,7 @@ final class Processors {
       r.error = ErrorInfo.of("cancelled", "cancelled by request");
       r.finishedAt = now;
       Step s = Step.ended(wasRunning ? Step.Kind.CANCELLED_RUNNING : Step.Kind.TERMINAL, r);
-      entry.setValue(r);
+      write(entry, r);
       return s;
     }
 
@@ -316,11 +345,13 @@ final class Processors {
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
       out.writeLong(now);
+      out.writeLong(finishedTtlMillis);
     }
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
       now = in.readLong();
+      finishedTtlMillis = in.readLong();
     }
   }
 
@@ -461,7 +492,7 @@ final class Processors {
       } else {
         s = Step.of(Step.Kind.DISCARDED, r);
       }
-      entry.setValue(r);
+      write(entry, r);
       return s;
     }
 
@@ -482,7 +513,7 @@ final class Processors {
       r.depResults = null;
       r.finishedAt = now;
       Step s = Step.ended(Step.Kind.TERMINAL, r);
-      entry.setValue(r);
+      write(entry, r);
       return s;
     }
 
@@ -494,6 +525,7 @@ final class Processors {
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
       out.writeLong(now);
+      out.writeLong(finishedTtlMillis);
       out.writeInt(upstreamByTask.size());
       for (var e : upstreamByTask.entrySet()) {
         out.writeString(e.getKey());
@@ -507,6 +539,7 @@ final class Processors {
     @Override
     public void readData(ObjectDataInput in) throws IOException {
       now = in.readLong();
+      finishedTtlMillis = in.readLong();
       int n = in.readInt();
       upstreamByTask = new HashMap<>(n * 2);
       for (int i = 0; i < n; i++) {

@@ -206,4 +206,19 @@ public final class TaskRecordCodec implements TaskCodec<TaskRecord> {
   public long finishedAt(TaskRecord r) {
     return r.finishedAt;
   }
+
+  @Override
+  public String tenant(TaskRecord r) {
+    return r.tenant;
+  }
+
+  @Override
+  public String functionId(TaskRecord r) {
+    return r.functionId;
+  }
+
+  @Override
+  public long createdAt(TaskRecord r) {
+    return r.createdAt;
+  }
 }

@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The Hazelcast {@link MapStore} of one persisted map: writes go to its table through {@link
  * JdbcStore}, misses are read through, and {@link #loadAllKeys} says what a start loads — every
- * row, or for tasks the unfinished ones and the recently finished ones.
+ * row, or for tasks the unfinished ones and those finished within {@link
+ * StoreOptions#finishedInMemory}. The task map is given to Hazelcast through {@link
+ * TaskEntryStore}, which adds the time a loaded finished task leaves memory again.
  *
  * <p>Called by Hazelcast on its store and loader threads, never on a partition thread (map stores
  * are offloaded). A failed write throws; Hazelcast keeps the entries queued and retries them (see
@@ -79,7 +81,13 @@ public final class JdbcMapStore<V> implements MapStore<String, V> {
       return new JdbcStore.Row(key, body, null, 0);
     }
     return new JdbcStore.Row(
-        key, body, taskCodec.state(value).wireName(), taskCodec.finishedAt(value));
+        key,
+        body,
+        taskCodec.state(value).wireName(),
+        taskCodec.finishedAt(value),
+        taskCodec.tenant(value),
+        taskCodec.functionId(value),
+        taskCodec.createdAt(value));
   }
 
   @Override
@@ -131,7 +139,7 @@ public final class JdbcMapStore<V> implements MapStore<String, V> {
     List<String> keys;
     if (map.isTasks()) {
       StoreOptions o = db.options();
-      long since = System.currentTimeMillis() - o.finishedTasksWindow().toMillis();
+      long since = System.currentTimeMillis() - o.finishedInMemory().toMillis();
       keys = db.taskKeysToLoad(since, o.maxFinishedTasksLoaded());
     } else {
       keys = db.keys(map);

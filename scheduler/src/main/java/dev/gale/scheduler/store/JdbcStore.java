@@ -181,14 +181,30 @@ public final class JdbcStore implements AutoCloseable {
   // ---- rows ----
 
   /**
-   * One row to write. {@code state} and {@code finishedAt} are used by the task table only.
+   * One row to write. {@code state}, {@code finishedAt}, {@code tenant}, {@code functionId} and
+   * {@code createdAt} are used by the task table only.
    *
    * @param id the map key
    * @param body the encoded value
    * @param state the task's state (wire name), or null for other maps
    * @param finishedAt when the task finished (epoch millis), 0 while it has not
+   * @param tenant the task's tenant
+   * @param functionId the task's function id
+   * @param createdAt when the task was submitted (epoch millis)
    */
-  record Row(String id, byte[] body, String state, long finishedAt) {}
+  record Row(
+      String id,
+      byte[] body,
+      String state,
+      long finishedAt,
+      String tenant,
+      String functionId,
+      long createdAt) {
+    /** A row without the listing columns (other maps, and tests of the columns it has). */
+    Row(String id, byte[] body, String state, long finishedAt) {
+      this(id, body, state, finishedAt, null, null, 0);
+    }
+  }
 
   /**
    * Inserts or replaces rows, in batches of {@code writeBatchSize}, in one transaction. A task row
@@ -201,7 +217,15 @@ public final class JdbcStore implements AutoCloseable {
     }
     List<String> columns =
         map.isTasks()
-            ? List.of("id", "state", "finished_at", "body", "updated_at")
+            ? List.of(
+                "id",
+                "state",
+                "finished_at",
+                "tenant",
+                "function_id",
+                "created_at",
+                "body",
+                "updated_at")
             : List.of("id", "body", "updated_at");
     long now = System.currentTimeMillis();
     try (Connection c = pool.getConnection();
@@ -213,6 +237,9 @@ public final class JdbcStore implements AutoCloseable {
         if (map.isTasks()) {
           ps.setString(i++, r.state());
           ps.setLong(i++, TERMINAL.contains(r.state()) ? r.finishedAt() : 0);
+          ps.setString(i++, r.tenant());
+          ps.setString(i++, r.functionId());
+          ps.setLong(i++, r.createdAt());
         }
         ps.setBytes(i++, r.body());
         ps.setLong(i, now);
@@ -338,6 +365,165 @@ public final class JdbcStore implements AutoCloseable {
               List.of(finishedSince, (long) maxFinished)));
     }
     return ids;
+  }
+
+  /**
+   * Fills the listing columns ({@code tenant}, {@code function_id}, {@code created_at}) of task
+   * rows written before schema version 4, from their bodies, in batches of {@code writeBatchSize};
+   * a row whose body cannot be read is left as it is (readable by id, not listed) and logged.
+   * Idempotent: with nothing to fill it is one query that finds no row.
+   *
+   * @return how many rows were filled
+   */
+  public int fillTaskColumns(TaskCodec<?> codec) {
+    String table = StoredMap.TASKS.table();
+    int filled = 0;
+    String after = "";
+    try (Connection c = pool.getConnection();
+        PreparedStatement select =
+            c.prepareStatement(
+                "SELECT id, body FROM "
+                    + table
+                    + " WHERE tenant IS NULL AND id > ? ORDER BY id FETCH FIRST ? ROWS ONLY");
+        PreparedStatement update =
+            c.prepareStatement(
+                "UPDATE "
+                    + table
+                    + " SET tenant = ?, function_id = ?, created_at = ? WHERE id = ?")) {
+      while (true) {
+        Map<String, byte[]> bodies = new java.util.LinkedHashMap<>();
+        select.setString(1, after);
+        select.setInt(2, options.writeBatchSize());
+        try (ResultSet rs = select.executeQuery()) {
+          while (rs.next()) {
+            bodies.put(rs.getString(1), rs.getBytes(2));
+          }
+        }
+        if (bodies.isEmpty()) {
+          c.commit();
+          break;
+        }
+        for (var e : bodies.entrySet()) {
+          after = e.getKey();
+          filled += fillRow(update, codec, e.getKey(), e.getValue());
+        }
+        update.executeBatch();
+        c.commit();
+      }
+      succeeded();
+    } catch (SQLException e) {
+      throw failure("fill the listing columns of " + table, e);
+    }
+    if (filled > 0) {
+      LOG.info("store: listing columns filled in for {} task row(s) written before", filled);
+    }
+    return filled;
+  }
+
+  private static <V> int fillRow(PreparedStatement up, TaskCodec<V> codec, String id, byte[] body)
+      throws SQLException {
+    V v;
+    try {
+      v = codec.decode(body);
+    } catch (RuntimeException ex) {
+      LOG.error("store: task row {} cannot be read; it is not listed: {}", id, ex.getMessage());
+      return 0;
+    }
+    up.setString(1, codec.tenant(v));
+    up.setString(2, codec.functionId(v));
+    up.setLong(3, codec.createdAt(v));
+    up.setString(4, id);
+    up.addBatch();
+    return 1;
+  }
+
+  /**
+   * The bodies of one tenant's finished tasks, newest first ({@code created_at} then {@code id},
+   * descending), through the {@code (tenant, created_at)} index.
+   *
+   * @param state only tasks in this terminal state (wire name), or null for any finished one
+   * @param functionId only tasks of this function, or null
+   * @param beforeCreatedAt with {@code beforeId}: only tasks after this position in that order;
+   *     {@link Long#MAX_VALUE} and null for the first page
+   * @param limit at most this many
+   */
+  public List<byte[]> finishedTasks(
+      String tenant,
+      String state,
+      String functionId,
+      long beforeCreatedAt,
+      String beforeId,
+      int limit) {
+    StringBuilder sql =
+        new StringBuilder("SELECT body FROM ")
+            .append(StoredMap.TASKS.table())
+            .append(" WHERE tenant = ? AND finished_at > 0");
+    List<Object> params = new ArrayList<>();
+    params.add(tenant);
+    if (state != null) {
+      sql.append(" AND state = ?");
+      params.add(state);
+    }
+    if (functionId != null) {
+      sql.append(" AND function_id = ?");
+      params.add(functionId);
+    }
+    if (beforeId == null) {
+      sql.append(" AND created_at < ?");
+      params.add(beforeCreatedAt);
+    } else {
+      sql.append(" AND created_at <= ? AND (created_at < ? OR id < ?)");
+      params.add(beforeCreatedAt);
+      params.add(beforeCreatedAt);
+      params.add(beforeId);
+    }
+    sql.append(" ORDER BY created_at DESC, id DESC FETCH FIRST ? ROWS ONLY");
+    params.add(limit);
+    try (Connection c = pool.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      for (int i = 0; i < params.size(); i++) {
+        ps.setObject(i + 1, params.get(i));
+      }
+      List<byte[]> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getBytes(1));
+        }
+      }
+      c.commit();
+      succeeded();
+      return out;
+    } catch (SQLException e) {
+      throw failure("list the finished tasks of a tenant", e);
+    }
+  }
+
+  /**
+   * Deletes up to {@code max} tasks that finished before {@code finishedBefore} (epoch millis), the
+   * oldest first, in one transaction, through the {@code finished_at} index.
+   *
+   * @return how many rows were deleted
+   */
+  public int deleteFinishedBefore(long finishedBefore, int max) {
+    String table = StoredMap.TASKS.table();
+    try (Connection c = pool.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "DELETE FROM "
+                    + table
+                    + " WHERE id IN (SELECT id FROM "
+                    + table
+                    + " WHERE finished_at > 0 AND finished_at < ?"
+                    + " ORDER BY finished_at FETCH FIRST ? ROWS ONLY)")) {
+      ps.setLong(1, finishedBefore);
+      ps.setInt(2, max);
+      int n = ps.executeUpdate();
+      c.commit();
+      succeeded();
+      return n;
+    } catch (SQLException e) {
+      throw failure("delete the tasks finished before their retention", e);
+    }
   }
 
   private List<String> queryIds(String what, String sql, List<Long> params) {

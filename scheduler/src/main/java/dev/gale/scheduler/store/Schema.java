@@ -14,7 +14,11 @@ import java.util.List;
  *   <li>the table of transfer records ({@code gale_transfers});
  *   <li>no index on the tasks' {@code state}: every task write paid for it, and only the load at
  *       start used it, which now finds unfinished tasks through {@code gale_tasks_finished_at}
- *       ({@code finished_at = 0} while a task has not finished, see {@link JdbcStore#upsert}).
+ *       ({@code finished_at = 0} while a task has not finished, see {@link JdbcStore#upsert});
+ *   <li>the tasks' {@code tenant}, {@code function_id} and {@code created_at} columns with an index
+ *       on {@code (tenant, created_at)}: finished tasks leave the cluster's memory and are listed
+ *       from the table. Rows written before are filled in when a store opens ({@link
+ *       JdbcStore#fillTaskColumns}).
  * </ol>
  *
  * A migration creates the tables of the {@link StoredMap}s whose {@link StoredMap#sinceSchema()} is
@@ -22,7 +26,7 @@ import java.util.List;
  */
 final class Schema {
   /** The version this code writes and reads. */
-  static final int LATEST = 3;
+  static final int LATEST = 4;
 
   private Schema() {}
 
@@ -34,6 +38,14 @@ final class Schema {
     List<String> sql = new ArrayList<>();
     if (version == 3) {
       sql.add("DROP INDEX IF EXISTS gale_tasks_state");
+    }
+    if (version == 4) {
+      String tasks = StoredMap.TASKS.table();
+      sql.add("ALTER TABLE " + tasks + " ADD COLUMN IF NOT EXISTS tenant VARCHAR(512)");
+      sql.add("ALTER TABLE " + tasks + " ADD COLUMN IF NOT EXISTS function_id VARCHAR(512)");
+      sql.add("ALTER TABLE " + tasks + " ADD COLUMN IF NOT EXISTS created_at BIGINT");
+      sql.add(
+          "CREATE INDEX IF NOT EXISTS gale_tasks_listing ON " + tasks + " (tenant, created_at)");
     }
     for (StoredMap m : StoredMap.values()) {
       if (m.sinceSchema() != version) {

@@ -26,13 +26,18 @@ import java.util.Objects;
  *     would exceed it is refused with {@code ReachedMaxSizeException}. With coalescing the queue
  *     holds at most one entry per changed key, so it is bounded by the number of records instead;
  *     default 50,000
- * @param finishedTasksWindow finished tasks younger than this are loaded at start; older ones are
- *     read from the database when asked for by id; default 24 hours
+ * @param finishedInMemory how long a finished task's record stays in the cluster's memory after it
+ *     finished (or after it was last read back from the database); later it is read from the
+ *     database when asked for by id and listed from there. Finished tasks younger than this are
+ *     also loaded at start. At least 1 second, at most {@code retention}; default 5 minutes
  * @param maxFinishedTasksLoaded at most this many finished tasks (the newest) are loaded at start;
  *     default 100,000
  * @param flushTimeout how long closing a member waits for its pending changes to reach the
  *     database; default 30 seconds
  * @param maxConnections size of the connection pool; default 4
+ * @param retention how long a finished task (record and result) is kept at all, from when it
+ *     finished: then it is deleted from the database (and, without a database, from memory) and
+ *     reads of it answer 404. At least 1 second; default 7 days
  */
 public record StoreOptions(
     StoreKind kind,
@@ -44,15 +49,17 @@ public record StoreOptions(
     int writeBatchSize,
     boolean writeCoalescing,
     int writeBehindQueueCapacity,
-    Duration finishedTasksWindow,
+    Duration finishedInMemory,
     int maxFinishedTasksLoaded,
     Duration flushTimeout,
-    int maxConnections) {
+    int maxConnections,
+    Duration retention) {
 
   public StoreOptions {
     Objects.requireNonNull(kind, "kind");
     path = path == null ? defaultPath() : path.toAbsolutePath().normalize();
-    Objects.requireNonNull(finishedTasksWindow, "finishedTasksWindow");
+    Objects.requireNonNull(finishedInMemory, "finishedInMemory");
+    Objects.requireNonNull(retention, "retention");
     Objects.requireNonNull(flushTimeout, "flushTimeout");
     if (kind == StoreKind.POSTGRESQL
         && (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:"))) {
@@ -65,9 +72,19 @@ public record StoreOptions(
     requireAtLeast("writeBehindQueueCapacity", writeBehindQueueCapacity, 1);
     requireAtLeast("maxFinishedTasksLoaded", maxFinishedTasksLoaded, 0);
     requireAtLeast("maxConnections", maxConnections, 1);
-    if (finishedTasksWindow.isNegative() || flushTimeout.isNegative()) {
+    if (flushTimeout.isNegative()) {
+      throw new IllegalArgumentException("flushTimeout must not be negative");
+    }
+    if (retention.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException("retention must be at least 1 second, got " + retention);
+    }
+    if (finishedInMemory.compareTo(Duration.ofSeconds(1)) < 0
+        || finishedInMemory.compareTo(retention) > 0) {
       throw new IllegalArgumentException(
-          "finishedTasksWindow and flushTimeout must not be negative");
+          "finishedInMemory must be at least 1 second and at most the retention ("
+              + retention
+              + "), got "
+              + finishedInMemory);
     }
   }
 
@@ -164,14 +181,16 @@ public record StoreOptions(
         + writeCoalescing
         + ", writeBehindQueueCapacity="
         + writeBehindQueueCapacity
-        + ", finishedTasksWindow="
-        + finishedTasksWindow
+        + ", finishedInMemory="
+        + finishedInMemory
         + ", maxFinishedTasksLoaded="
         + maxFinishedTasksLoaded
         + ", flushTimeout="
         + flushTimeout
         + ", maxConnections="
         + maxConnections
+        + ", retention="
+        + retention
         + "]";
   }
 
@@ -186,10 +205,11 @@ public record StoreOptions(
     private int writeBatchSize = 1000;
     private boolean writeCoalescing = true;
     private int writeBehindQueueCapacity = 50_000;
-    private Duration finishedTasksWindow = Duration.ofHours(24);
+    private Duration finishedInMemory = Duration.ofMinutes(5);
     private int maxFinishedTasksLoaded = 100_000;
     private Duration flushTimeout = Duration.ofSeconds(30);
     private int maxConnections = 4;
+    private Duration retention = Duration.ofDays(7);
 
     public Builder kind(StoreKind v) {
       kind = v;
@@ -236,8 +256,13 @@ public record StoreOptions(
       return this;
     }
 
-    public Builder finishedTasksWindow(Duration v) {
-      finishedTasksWindow = v;
+    public Builder finishedInMemory(Duration v) {
+      finishedInMemory = v;
+      return this;
+    }
+
+    public Builder retention(Duration v) {
+      retention = v;
       return this;
     }
 
@@ -267,10 +292,11 @@ public record StoreOptions(
           writeBatchSize,
           writeCoalescing,
           writeBehindQueueCapacity,
-          finishedTasksWindow,
+          finishedInMemory,
           maxFinishedTasksLoaded,
           flushTimeout,
-          maxConnections);
+          maxConnections,
+          retention);
     }
   }
 }

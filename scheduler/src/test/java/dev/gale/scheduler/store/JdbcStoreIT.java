@@ -230,6 +230,173 @@ class JdbcStoreIT {
     }
   }
 
+  /**
+   * A task codec over text bodies {@code tenant|function|createdAt|state|finishedAt}: enough for
+   * the columns the store derives from a task.
+   */
+  private static final class TextTasks implements TaskCodec<String> {
+    private static String[] f(String v) {
+      return v.split("\\|");
+    }
+
+    @Override
+    public byte[] encode(String v) {
+      return v.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String decode(byte[] b) {
+      String v = new String(b, StandardCharsets.UTF_8);
+      if (f(v).length != 5) {
+        throw new StoreException("not a text task: " + v, null);
+      }
+      return v;
+    }
+
+    @Override
+    public TaskState state(String v) {
+      return TaskState.fromWire(f(v)[3]);
+    }
+
+    @Override
+    public long finishedAt(String v) {
+      return Long.parseLong(f(v)[4]);
+    }
+
+    @Override
+    public String tenant(String v) {
+      return f(v)[0];
+    }
+
+    @Override
+    public String functionId(String v) {
+      return f(v)[1];
+    }
+
+    @Override
+    public long createdAt(String v) {
+      return Long.parseLong(f(v)[2]);
+    }
+  }
+
+  private static JdbcStore.Row textTask(String id, String body) {
+    TextTasks c = new TextTasks();
+    return new JdbcStore.Row(
+        id,
+        c.encode(body),
+        c.state(body).wireName(),
+        c.finishedAt(body),
+        c.tenant(body),
+        c.functionId(body),
+        c.createdAt(body));
+  }
+
+  private static List<String> bodies(List<byte[]> rows) {
+    return rows.stream().map(JdbcStoreIT::text).toList();
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"EMBEDDED", "POSTGRESQL"})
+  void listsOneTenantsFinishedTasksNewestFirstByPageAndFilter(StoreKind kind) {
+    try (JdbcStore db = JdbcStore.open(databases.fresh(kind).build())) {
+      db.upsert(
+          StoredMap.TASKS,
+          List.of(
+              textTask("a1", "acme|f|100|succeeded|150"),
+              textTask("a2", "acme|g|200|failed|250"),
+              textTask("a3", "acme|f|200|cancelled|260"),
+              textTask("a4", "acme|f|300|running|0"),
+              textTask("a5", "acme|f|400|succeeded|450"),
+              textTask("b1", "other|f|500|succeeded|550")));
+      assertThat(bodies(db.finishedTasks("acme", null, null, Long.MAX_VALUE, null, 10)))
+          .containsExactly(
+              "acme|f|400|succeeded|450",
+              "acme|f|200|cancelled|260",
+              "acme|g|200|failed|250",
+              "acme|f|100|succeeded|150");
+      // after (200, a3): the tie at 200 continues with the smaller id
+      assertThat(bodies(db.finishedTasks("acme", null, null, 200, "a3", 10)))
+          .containsExactly("acme|g|200|failed|250", "acme|f|100|succeeded|150");
+      assertThat(bodies(db.finishedTasks("acme", null, null, Long.MAX_VALUE, null, 2))).hasSize(2);
+      assertThat(bodies(db.finishedTasks("acme", "succeeded", "f", Long.MAX_VALUE, null, 10)))
+          .containsExactly("acme|f|400|succeeded|450", "acme|f|100|succeeded|150");
+      assertThat(db.finishedTasks("nobody", null, null, Long.MAX_VALUE, null, 10)).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"EMBEDDED", "POSTGRESQL"})
+  void deletesTasksFinishedBeforeACutoffInBatchesAndNothingUnfinished(StoreKind kind) {
+    try (JdbcStore db = JdbcStore.open(databases.fresh(kind).build())) {
+      db.upsert(
+          StoredMap.TASKS,
+          List.of(
+              textTask("old1", "acme|f|1|succeeded|10"),
+              textTask("old2", "acme|f|2|failed|20"),
+              textTask("old3", "acme|f|3|cancelled|30"),
+              textTask("new", "acme|f|4|succeeded|1000"),
+              textTask("open", "acme|f|5|queued|0")));
+      assertThat(db.deleteFinishedBefore(500, 2)).isEqualTo(2);
+      assertThat(db.read(StoredMap.TASKS, "old1")).isNull();
+      assertThat(db.read(StoredMap.TASKS, "old2")).isNull();
+      assertThat(db.deleteFinishedBefore(500, 2)).isEqualTo(1);
+      assertThat(db.deleteFinishedBefore(500, 2)).isZero();
+      assertThat(db.read(StoredMap.TASKS, "new")).isNotNull();
+      assertThat(db.read(StoredMap.TASKS, "open")).isNotNull();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"EMBEDDED", "POSTGRESQL"})
+  void aDatabaseOfSchemaVersionThreeGetsTheListingColumnsFilledFromTheBodies(StoreKind kind)
+      throws Exception {
+    StoreOptions o = databases.fresh(kind).writeBatchSize(2).build();
+    try (JdbcStore db = JdbcStore.open(o)) {
+      // rows as version 3 wrote them: no tenant, function or creation time
+      db.upsert(
+          StoredMap.TASKS,
+          List.of(
+              new JdbcStore.Row(
+                  "t1",
+                  "acme|f|100|succeeded|150".getBytes(StandardCharsets.UTF_8),
+                  "succeeded",
+                  150),
+              new JdbcStore.Row(
+                  "t2", "acme|f|200|failed|250".getBytes(StandardCharsets.UTF_8), "failed", 250),
+              new JdbcStore.Row(
+                  "t3",
+                  "acme|g|300|succeeded|350".getBytes(StandardCharsets.UTF_8),
+                  "succeeded",
+                  350),
+              new JdbcStore.Row(
+                  "bad", "not a task".getBytes(StandardCharsets.UTF_8), "succeeded", 400)));
+    }
+    try (Connection c = connect(o, kind);
+        Statement s = c.createStatement()) {
+      s.executeUpdate("DROP INDEX IF EXISTS gale_tasks_listing");
+      s.executeUpdate("ALTER TABLE gale_tasks DROP COLUMN tenant");
+      s.executeUpdate("ALTER TABLE gale_tasks DROP COLUMN function_id");
+      s.executeUpdate("ALTER TABLE gale_tasks DROP COLUMN created_at");
+      s.executeUpdate("UPDATE gale_schema SET version = 3 WHERE id = 1");
+      if (!c.getAutoCommit()) {
+        c.commit();
+      }
+    }
+    try (JdbcStore db = JdbcStore.open(o)) {
+      assertThat(db.schemaVersion()).isEqualTo(Schema.LATEST);
+      assertThat(db.finishedTasks("acme", null, null, Long.MAX_VALUE, null, 10)).isEmpty();
+      assertThat(db.fillTaskColumns(new TextTasks())).isEqualTo(3);
+      assertThat(bodies(db.finishedTasks("acme", null, null, Long.MAX_VALUE, null, 10)))
+          .containsExactly(
+              "acme|g|300|succeeded|350", "acme|f|200|failed|250", "acme|f|100|succeeded|150");
+      assertThat(text(db.read(StoredMap.TASKS, "bad"))).isEqualTo("not a task");
+      assertThat(db.fillTaskColumns(new TextTasks())).isZero();
+    }
+    try (Connection c = connect(o, kind)) {
+      assertThat(indexesOfTasks(c)).contains("gale_tasks_listing");
+    }
+  }
+
   private static Connection connect(StoreOptions o, StoreKind kind) throws Exception {
     return DriverManager.getConnection(
         o.effectiveJdbcUrl(), "gale", kind == StoreKind.EMBEDDED ? "" : null);

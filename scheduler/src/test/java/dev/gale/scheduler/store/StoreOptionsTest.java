@@ -55,6 +55,26 @@ class StoreOptionsTest {
         .hasMessageContaining("writeDelaySeconds must be at least 1");
     assertThatThrownBy(() -> StoreOptions.builder().writeBehindQueueCapacity(0).build())
         .hasMessageContaining("writeBehindQueueCapacity");
+    assertThatThrownBy(() -> StoreOptions.builder().retention(java.time.Duration.ZERO).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("retention must be at least 1 second");
+    assertThatThrownBy(
+            () -> StoreOptions.builder().finishedInMemory(java.time.Duration.ofMillis(10)).build())
+        .hasMessageContaining("finishedInMemory must be at least 1 second");
+    assertThatThrownBy(
+            () ->
+                StoreOptions.builder()
+                    .retention(java.time.Duration.ofMinutes(1))
+                    .finishedInMemory(java.time.Duration.ofMinutes(2))
+                    .build())
+        .hasMessageContaining("at most the retention");
+  }
+
+  @Test
+  void finishedTasksStayInMemoryFiveMinutesAndAreKeptAWeek() {
+    StoreOptions o = StoreOptions.none();
+    assertThat(o.finishedInMemory()).isEqualTo(java.time.Duration.ofMinutes(5));
+    assertThat(o.retention()).isEqualTo(java.time.Duration.ofDays(7));
   }
 
   @Test
