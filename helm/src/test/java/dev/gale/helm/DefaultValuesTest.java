@@ -70,6 +70,9 @@ class DefaultValuesTest extends RenderedChartContract {
   void runsThreeSchedulerMembersWithoutADatabaseAndWarnsAboutIt() {
     assertThat(scheduler().path("spec").path("replicas").asInt()).isEqualTo(3);
     assertThat(envValue(onlyContainer(scheduler()), "GALE_STORE_KIND")).isEqualTo("none");
+    assertThat(envValue(onlyContainer(scheduler()), "GALE_STORE_FINISHED_IN_MEMORY_SECONDS"))
+        .isEqualTo("60");
+    assertThat(envValue(onlyContainer(scheduler()), "GALE_STORE_RETENTION_HOURS")).isEqualTo("168");
     assertThat(K8s.env(onlyContainer(scheduler()), "GALE_STORE_URL")).isEmpty();
     assertThat(scheduler().path("spec").has("volumeClaimTemplates")).isFalse();
     assertThat(chart().notes())

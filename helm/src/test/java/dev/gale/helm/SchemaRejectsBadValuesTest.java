@@ -34,6 +34,10 @@ class SchemaRejectsBadValuesTest {
         Arguments.of(
             "store: {kind: mysql}",
             "at '/store/kind': value must be one of 'none', 'embedded', 'postgresql'"),
+        Arguments.of("store: {retentionHours: 0}", "at '/store/retentionHours': minimum"),
+        Arguments.of(
+            "store: {finishedInMemorySeconds: 1.5}",
+            "at '/store/finishedInMemorySeconds': got number, want integer"),
         Arguments.of(
             "store: {postgresql: {url: 'postgres://db/gale'}}",
             "at '/store/postgresql/url': 'postgres://db/gale' does not match"),

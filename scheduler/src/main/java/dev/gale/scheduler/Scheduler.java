@@ -270,7 +270,11 @@ public interface Scheduler extends AutoCloseable {
    */
   Map<String, Map<String, Integer>> runningByWorker();
 
-  /** Number of tasks in each state, cluster-wide. */
+  /**
+   * Number of tasks in each state held in the cluster's memory: every unfinished task, and the
+   * finished ones until they leave memory ({@link
+   * dev.gale.scheduler.store.StoreOptions#finishedInMemory}, or the retention without a database).
+   */
   Map<dev.gale.api.TaskState, Long> countByState();
 
   /**

@@ -49,7 +49,7 @@ public enum ConfigKey {
   STORE_FINISHED_IN_MEMORY_SECONDS(
       "gale.store.finished-in-memory-seconds",
       Type.INT,
-      () -> "300",
+      () -> "60",
       "how long a finished task stays in the scheduler's memory; then it is read from the database"),
   STORE_RETENTION_HOURS(
       "gale.store.retention-hours",

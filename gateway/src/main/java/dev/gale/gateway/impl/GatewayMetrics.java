@@ -83,7 +83,8 @@ final class GatewayMetrics {
       AtomicLong v = new AtomicLong();
       byState.put(s, v);
       Gauge.builder("gale.tasks", v, AtomicLong::get)
-          .description("Tasks in each state, cluster-wide")
+          .description(
+              "Tasks in each state held in the scheduler's memory (finished ones for a minute)")
           .tag("state", s.wireName())
           .register(registry);
     }

@@ -256,6 +256,18 @@ public final class HazelcastScheduler implements Scheduler {
     commonProperties(c.getProperties());
     c.setProperty("hazelcast.shutdownhook.enabled", "false");
     c.setProperty("hazelcast.local.localAddress", options.bindHost());
+    if (options.store().enabled()) {
+      // finished tasks expire from memory after finishedInMemory (a minute): remove expired
+      // records every second in every partition, all of them, instead of Hazelcast's default (a
+      // tenth of the partitions, a tenth of their expiring records, every 5 s), which lets them
+      // pile up at thousands of tasks a second (measured: ~300,000 expired records held at
+      // 10,000 tasks/s). A pass visits only records that expire, i.e. the last minute's finished
+      // tasks. Without a database they expire after the whole retention: so many that visiting
+      // all of them each second would cost more than it saves; the defaults stay.
+      c.setProperty("hazelcast.internal.map.expiration.task.period.seconds", "1");
+      c.setProperty("hazelcast.internal.map.expiration.cleanup.percentage", "100");
+      c.setProperty("hazelcast.internal.map.expiration.cleanup.operation.count", "271");
+    }
     c.getSerializationConfig()
         .addDataSerializableFactory(
             SchedulerSerialization.FACTORY_ID, new SchedulerSerialization());

@@ -29,7 +29,7 @@ import java.util.Objects;
  * @param finishedInMemory how long a finished task's record stays in the cluster's memory after it
  *     finished (or after it was last read back from the database); later it is read from the
  *     database when asked for by id and listed from there. Finished tasks younger than this are
- *     also loaded at start. At least 1 second, at most {@code retention}; default 5 minutes
+ *     also loaded at start. At least 1 second, at most {@code retention}; default 1 minute
  * @param maxFinishedTasksLoaded at most this many finished tasks (the newest) are loaded at start;
  *     default 100,000
  * @param flushTimeout how long closing a member waits for its pending changes to reach the
@@ -205,7 +205,7 @@ public record StoreOptions(
     private int writeBatchSize = 1000;
     private boolean writeCoalescing = true;
     private int writeBehindQueueCapacity = 50_000;
-    private Duration finishedInMemory = Duration.ofMinutes(5);
+    private Duration finishedInMemory = Duration.ofMinutes(1);
     private int maxFinishedTasksLoaded = 100_000;
     private Duration flushTimeout = Duration.ofSeconds(30);
     private int maxConnections = 4;

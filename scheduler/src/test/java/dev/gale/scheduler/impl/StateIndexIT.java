@@ -141,6 +141,74 @@ class StateIndexIT {
     }
   }
 
+  @Test
+  void finishedRecordsLeaveMemoryOnBackupsTooAfterAMemberDies() throws Exception {
+    String cluster = "gale-test-" + UUID.randomUUID();
+    int p1 = freePort();
+    int p2 = freePort();
+    List<String> members = List.of("127.0.0.1:" + p1, "127.0.0.1:" + p2);
+    dev.gale.scheduler.store.StoreOptions store =
+        dev.gale.scheduler.store.StoreOptions.builder()
+            .finishedInMemory(Duration.ofSeconds(1))
+            .retention(Duration.ofSeconds(4))
+            .build();
+    HazelcastScheduler a =
+        (HazelcastScheduler)
+            HazelcastScheduler.startMember(
+                SchedulerOptions.builder()
+                    .clusterName(cluster)
+                    .port(p1)
+                    .members(members)
+                    .store(store)
+                    .build());
+    HazelcastScheduler b =
+        (HazelcastScheduler)
+            HazelcastScheduler.startMember(
+                SchedulerOptions.builder()
+                    .clusterName(cluster)
+                    .port(p2)
+                    .members(members)
+                    .store(store)
+                    .build());
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> a.hazelcast().getCluster().getMembers().size() == 2 && a.isReady());
+      FunctionDefinition f = fn();
+      submit(a, f, "exp", 20, 2);
+      var taken = a.take("exp", List.of(new WorkerCredit("w1", 40)), 1_000);
+      assertThat(taken).hasSize(40);
+      // ended on both members (owners and backups run the same processor, with the same TTL)
+      a.complete(
+          taken.stream()
+              .map(
+                  d ->
+                      new Outcome(
+                          d.taskId(),
+                          d.attempt(),
+                          "w1",
+                          true,
+                          RawJson.of("1"),
+                          null,
+                          null,
+                          Instant.now()))
+              .toList());
+      assertThat(a.countByState().get(TaskState.SUCCEEDED)).isEqualTo(40);
+      b.hazelcast().getLifecycleService().terminate();
+      // the promoted backups expire like the records they copy: gone after the retention
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                assertThat(a.countByState().get(TaskState.SUCCEEDED)).isZero();
+                assertThat(a.getTask(taken.get(0).taskId())).isEmpty();
+              });
+    } finally {
+      b.close();
+      a.close();
+    }
+  }
+
   private static SchedulerOptions member(String cluster, int port, List<String> members) {
     return SchedulerOptions.builder().clusterName(cluster).port(port).members(members).build();
   }

@@ -181,6 +181,39 @@ class FinishedTasksIT {
     }
   }
 
+  @Test
+  void aClientOfTheClusterListsFinishedTasksFromTheMembersDatabase() throws Exception {
+    StoreOptions store =
+        databases.fresh(StoreKind.EMBEDDED).finishedInMemory(Duration.ofSeconds(1)).build();
+    SchedulerOptions memberOptions = options(store);
+    FunctionDefinition f =
+        TestFunctions.echo("acme", 0, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    try (Scheduler member = Schedulers.member(memberOptions);
+        Scheduler client =
+            Schedulers.client(
+                SchedulerOptions.builder()
+                    .clusterName(memberOptions.clusterName())
+                    .members(List.of(member.memberAddress().orElseThrow()))
+                    .build());
+        JdbcStore db = JdbcStore.open(store)) {
+      client.putFunction(f);
+      List<String> ids = client.submit(tasks(f, 3)).stream().map(Task::id).toList();
+      List<String> done = runAll(client);
+      assertThat(done).containsExactlyInAnyOrderElementsOf(ids);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  client.countByState().get(TaskState.SUCCEEDED) == 0
+                      && db.finishedTasks("acme", null, null, Long.MAX_VALUE, null, 10).size()
+                          == 3);
+      assertThat(listAll(client, null, 2))
+          .extracting(Task::id)
+          .containsExactlyInAnyOrderElementsOf(ids);
+      assertThat(client.getTask(ids.get(0))).map(Task::state).contains(TaskState.SUCCEEDED);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(names = {"EMBEDDED", "POSTGRESQL"})
   void tasksPastTheirRetentionAreDeletedUnfinishedOnesStay(StoreKind kind) throws Exception {

@@ -71,9 +71,9 @@ class StoreOptionsTest {
   }
 
   @Test
-  void finishedTasksStayInMemoryFiveMinutesAndAreKeptAWeek() {
+  void finishedTasksStayInMemoryAMinuteAndAreKeptAWeek() {
     StoreOptions o = StoreOptions.none();
-    assertThat(o.finishedInMemory()).isEqualTo(java.time.Duration.ofMinutes(5));
+    assertThat(o.finishedInMemory()).isEqualTo(java.time.Duration.ofMinutes(1));
     assertThat(o.retention()).isEqualTo(java.time.Duration.ofDays(7));
   }
 
