@@ -51,7 +51,12 @@ public record SchedulerOptions(
 
   /** Options for a throw-away lone member on loopback with a random cluster name and port. */
   public static SchedulerOptions forTests() {
-    return builder().clusterName("gale-test-" + UUID.randomUUID()).port(0).build();
+    return forTests(StoreOptions.none());
+  }
+
+  /** {@link #forTests()} with a durable store. */
+  public static SchedulerOptions forTests(StoreOptions store) {
+    return builder().clusterName("gale-test-" + UUID.randomUUID()).port(0).store(store).build();
   }
 
   /** Builder for {@link SchedulerOptions}; each setter documents its default above. */

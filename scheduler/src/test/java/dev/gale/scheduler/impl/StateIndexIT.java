@@ -153,23 +153,9 @@ class StateIndexIT {
             .retention(Duration.ofSeconds(4))
             .build();
     HazelcastScheduler a =
-        (HazelcastScheduler)
-            HazelcastScheduler.startMember(
-                SchedulerOptions.builder()
-                    .clusterName(cluster)
-                    .port(p1)
-                    .members(members)
-                    .store(store)
-                    .build());
+        (HazelcastScheduler) HazelcastScheduler.startMember(member(cluster, p1, members, store));
     HazelcastScheduler b =
-        (HazelcastScheduler)
-            HazelcastScheduler.startMember(
-                SchedulerOptions.builder()
-                    .clusterName(cluster)
-                    .port(p2)
-                    .members(members)
-                    .store(store)
-                    .build());
+        (HazelcastScheduler) HazelcastScheduler.startMember(member(cluster, p2, members, store));
     try {
       await()
           .atMost(Duration.ofSeconds(60))
@@ -210,7 +196,17 @@ class StateIndexIT {
   }
 
   private static SchedulerOptions member(String cluster, int port, List<String> members) {
-    return SchedulerOptions.builder().clusterName(cluster).port(port).members(members).build();
+    return member(cluster, port, members, dev.gale.scheduler.store.StoreOptions.none());
+  }
+
+  private static SchedulerOptions member(
+      String cluster, int port, List<String> members, dev.gale.scheduler.store.StoreOptions store) {
+    return SchedulerOptions.builder()
+        .clusterName(cluster)
+        .port(port)
+        .members(members)
+        .store(store)
+        .build();
   }
 
   private static int freePort() throws IOException {

@@ -59,11 +59,7 @@ class DurableSchedulerIT {
   }
 
   private static SchedulerOptions options(StoreOptions store) {
-    return SchedulerOptions.builder()
-        .clusterName("gale-test-" + UUID.randomUUID())
-        .port(0)
-        .store(store)
-        .build();
+    return SchedulerOptions.forTests(store);
   }
 
   private static FunctionDefinition fn(int retries) {

@@ -25,7 +25,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,11 +53,7 @@ class FinishedTasksIT {
   }
 
   private static SchedulerOptions options(StoreOptions store) {
-    return SchedulerOptions.builder()
-        .clusterName("gale-test-" + UUID.randomUUID())
-        .port(0)
-        .store(store)
-        .build();
+    return SchedulerOptions.forTests(store);
   }
 
   private static List<NewTask> tasks(FunctionDefinition f, int n) {
