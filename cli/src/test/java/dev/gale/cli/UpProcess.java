@@ -34,11 +34,15 @@ final class UpProcess implements AutoCloseable {
   final URI url;
   final Set<ProcessHandle> tree = new HashSet<>();
 
-  /** Block (worker) id → pid of its latest process, from the local provider's log lines. */
+  /**
+   * Block (worker) id → pid of its latest process, from the local provider's log lines: a block
+   * started fresh, or from the standby agent the pool kept ready (which a replacement often is).
+   */
   private final Map<String, Long> blockPids;
 
   private static final Pattern BLOCK_STARTED =
-      Pattern.compile("block (\\S+) of pool \\S+ started as pid (\\d+)");
+      Pattern.compile(
+          "block (\\S+) of pool \\S+ started (?:as pid|from the standby agent \\(pid) (\\d+)");
 
   private UpProcess(Path home, Process process, URI url, Map<String, Long> blockPids) {
     this.home = home;
