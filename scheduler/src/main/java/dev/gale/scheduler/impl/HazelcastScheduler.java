@@ -96,7 +96,11 @@ public final class HazelcastScheduler implements Scheduler {
   private final ITopic<HashMap<String, String>> cancelTopic;
   private final ReadyQueues ready;
   private final IMap<String, Long> settings;
-  private volatile long[] settingsRead;
+  private volatile ClusterSettings settingsRead;
+
+  /** What {@link #SETTINGS} holds, once read. */
+  private record ClusterSettings(long finishedTtlMillis, boolean stored) {}
+
   private MemberStore store = MemberStore.NONE;
   private java.util.concurrent.ScheduledExecutorService retentionSweep;
 
@@ -142,33 +146,34 @@ public final class HazelcastScheduler implements Scheduler {
    */
   private void publishSettings(dev.gale.scheduler.store.StoreOptions o) {
     long ttl = (o.enabled() ? o.finishedInMemory() : o.retention()).toMillis();
-    long stored = o.enabled() ? 1 : 0;
     settings.put(FINISHED_TTL, ttl);
-    settings.put(STORED, stored);
-    settingsRead = new long[] {ttl, stored};
+    settings.put(STORED, o.enabled() ? 1L : 0L);
+    settingsRead = new ClusterSettings(ttl, o.enabled());
   }
 
-  private long[] settings() {
-    long[] s = settingsRead;
+  /** The cluster's settings; until a member has published them, none (no TTL, no database). */
+  private ClusterSettings settings() {
+    ClusterSettings s = settingsRead;
     if (s == null) {
       Long ttl = settings.get(FINISHED_TTL);
       Long stored = settings.get(STORED);
-      s = new long[] {ttl == null ? 0 : ttl, stored == null ? 0 : stored};
-      if (ttl != null && stored != null) {
-        settingsRead = s;
+      if (ttl == null || stored == null) {
+        return new ClusterSettings(0, false);
       }
+      s = new ClusterSettings(ttl, stored != 0);
+      settingsRead = s;
     }
     return s;
   }
 
   /** How long a task's record stays in memory once it finished (ms; 0: for good). */
   long finishedTtl() {
-    return settings()[0];
+    return settings().finishedTtlMillis();
   }
 
   /** Whether the members keep finished tasks in a database (which listings then also read). */
   private boolean membersStore() {
-    return settings()[1] != 0;
+    return settings().stored();
   }
 
   /** How often a member with a database looks for tasks past their retention. */
@@ -812,15 +817,8 @@ public final class HazelcastScheduler implements Scheduler {
       Thread.currentThread().interrupt();
       throw new UnavailableException("unavailable", "interrupted", null, e);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
       throw new UnavailableException(
-          "unavailable",
-          "scheduler operation failed: "
-              + (cause == null || cause.getMessage() == null
-                  ? String.valueOf(cause)
-                  : cause.getMessage()),
-          null,
-          cause);
+          "unavailable", "scheduler operation failed: " + e.getCause(), null, e.getCause());
     }
   }
 
@@ -1036,16 +1034,8 @@ public final class HazelcastScheduler implements Scheduler {
       futures.add(f.toCompletableFuture());
     }
     Map<String, Step> out = new HashMap<>(ids.size() * 2);
-    try {
-      for (CompletableFuture<Map<String, Step>> f : futures) {
-        out.putAll(f.get());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UnavailableException("unavailable", "interrupted", null, e);
-    } catch (ExecutionException e) {
-      throw new UnavailableException(
-          "unavailable", "scheduler operation failed: " + e.getCause(), null, e.getCause());
+    for (CompletableFuture<Map<String, Step>> f : futures) {
+      out.putAll(await(f));
     }
     return out;
   }

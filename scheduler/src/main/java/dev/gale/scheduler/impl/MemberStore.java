@@ -40,6 +40,9 @@ import org.slf4j.LoggerFactory;
 final class MemberStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MemberStore.class);
 
+  /** The task table's codec (stateless, shared). */
+  private static final TaskRecordCodec TASK_CODEC = new TaskRecordCodec();
+
   /** No persistence. */
   static final MemberStore NONE = new MemberStore(null, Map.of());
 
@@ -71,14 +74,13 @@ final class MemberStore implements AutoCloseable {
     stores.put(
         StoredMap.TOKENS, new JdbcMapStore<>(db, StoredMap.TOKENS, Codecs.json(TokenRecord.class)));
     stores.put(StoredMap.POOLS, new JdbcMapStore<>(db, StoredMap.POOLS, Codecs.text()));
-    TaskRecordCodec taskCodec = new TaskRecordCodec();
-    stores.put(StoredMap.TASKS, new JdbcMapStore<>(db, StoredMap.TASKS, taskCodec));
+    stores.put(StoredMap.TASKS, new JdbcMapStore<>(db, StoredMap.TASKS, TASK_CODEC));
     stores.put(
         StoredMap.TRANSFERS,
         new JdbcMapStore<>(
             db, StoredMap.TRANSFERS, new dev.gale.scheduler.store.TransferRecordCodec()));
     try {
-      db.fillTaskColumns(taskCodec);
+      db.fillTaskColumns(TASK_CODEC);
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -116,7 +118,7 @@ final class MemberStore implements AutoCloseable {
         JdbcMapStore<TaskRecord> rows = (JdbcMapStore<TaskRecord>) e.getValue();
         implementation =
             new TaskEntryStore<>(
-                rows, new TaskRecordCodec(), o.finishedInMemory(), java.time.Clock.systemUTC());
+                rows, TASK_CODEC, o.finishedInMemory(), java.time.Clock.systemUTC());
       }
       MapStoreConfig msc =
           new MapStoreConfig()
@@ -278,7 +280,6 @@ final class MemberStore implements AutoCloseable {
     if (!enabled()) {
       return List.of();
     }
-    TaskRecordCodec codec = new TaskRecordCodec();
     List<TaskRecord> out = new ArrayList<>();
     for (byte[] body :
         db.finishedTasks(
@@ -289,7 +290,7 @@ final class MemberStore implements AutoCloseable {
             beforeId,
             limit)) {
       try {
-        out.add(codec.decode(body));
+        out.add(TASK_CODEC.decode(body));
       } catch (RuntimeException e) {
         LOG.error("store: a stored task cannot be read and is not listed: {}", e.getMessage());
       }
