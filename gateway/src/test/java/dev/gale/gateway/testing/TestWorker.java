@@ -54,6 +54,12 @@ public final class TestWorker implements AutoCloseable {
   public volatile boolean holdAll;
   public volatile boolean heartbeats = true;
 
+  /**
+   * Whether a drain request is obeyed (held tasks answered, then the socket closed after 50 ms);
+   * off for a worker that is stopped before it could act on one.
+   */
+  public volatile boolean obeysDrain = true;
+
   /** Whether received tasks and batches are kept for assertions (off for load probes). */
   public volatile boolean record = true;
 
@@ -179,6 +185,9 @@ public final class TestWorker implements AutoCloseable {
       acks.add(a);
     } else if (m instanceof Drain) {
       drained = true;
+      if (!obeysDrain) {
+        return;
+      }
       releaseAll();
       vertx.setTimer(50, id -> close());
     } else if (m instanceof ProtocolError e) {
