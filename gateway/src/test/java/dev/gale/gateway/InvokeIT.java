@@ -56,6 +56,81 @@ class InvokeIT {
   }
 
   @Test
+  void anInvokeOnAnIdlePoolGoesStraightToAWorkerWithRoom() {
+    String pool = GatewayHarness.newPool();
+    TestWorker w = h.worker("w-direct", pool, 1, 0);
+    String fn = h.echoFunction(user, pool, 0, false);
+    double before = directTotal();
+
+    // the pool's dispatcher must first have found the queues empty (one empty take, 250 ms)
+    List<String> ids = new ArrayList<>();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              Http.Reply r =
+                  h.http.post(
+                      "/v1/functions/" + fn + "/invoke",
+                      user,
+                      args("args", args("n", ids.size()), "wait", 10));
+              assertThat(r.status()).as(r.toString()).isEqualTo(200);
+              assertThat(r.json().get("attempts").asInt()).isEqualTo(1);
+              ids.add(r.json().get("id").asText());
+              return directTotal() > before;
+            });
+
+    assertThat(w.receivedIds()).containsExactlyElementsOf(ids);
+    String last = ids.get(ids.size() - 1);
+    JsonNode stored = h.http.get("/v1/tasks/" + last, user).json();
+    assertThat(stored.get("state").asText()).isEqualTo("succeeded");
+    assertThat(stored.get("worker").asText()).isEqualTo("w-direct");
+    assertThat(stored.get("result").get("n").asInt()).isEqualTo(ids.size() - 1);
+  }
+
+  @Test
+  void anInvokeDoesNotOvertakeTasksQueuedForABusyPool() {
+    String pool = GatewayHarness.newPool();
+    TestWorker w = h.worker("w-busy", pool, 1, 0);
+    String fn = h.echoFunction(user, pool, 0, false);
+    sleep(600); // the dispatcher has found the queues empty
+    String held = invokeAsync(fn, args("hold", true));
+    await().atMost(Duration.ofSeconds(10)).until(() -> w.receivedIds().contains(held));
+    List<Object> batch =
+        List.of(
+            args("function", fn, "args", args("n", 1)), args("function", fn, "args", args("n", 2)));
+    Http.Reply queued = h.http.post("/v1/tasks", user, args("tasks", batch));
+    assertThat(queued.status()).as(queued.toString()).isEqualTo(202);
+    double before = directTotal();
+    String invoked = invokeAsync(fn, args("n", 3));
+
+    w.releaseAll();
+    Http.Reply done =
+        h.http.post("/v1/tasks/wait", user, args("ids", List.of(invoked), "wait", 10));
+    assertThat(done.json().at("/tasks/0/state").asText()).isEqualTo("succeeded");
+    List<String> order = new ArrayList<>(List.of(held));
+    queued.json().get("tasks").forEach(t -> order.add(t.get("id").asText()));
+    order.add(invoked);
+    assertThat(w.receivedIds()).containsExactlyElementsOf(order);
+    assertThat(directTotal()).isEqualTo(before);
+  }
+
+  private static String invokeAsync(String fn, Object args) {
+    Http.Reply r = h.http.post("/v1/functions/" + fn + "/invoke", user, args("args", args));
+    assertThat(r.status()).as(r.toString()).isIn(200, 202);
+    return r.json().get("id").asText();
+  }
+
+  /** This gateway's gale_tasks_direct_total. */
+  private static double directTotal() {
+    for (String line : h.http.get("/metrics", null).body().split("\n")) {
+      if (line.startsWith("gale_tasks_direct_total ")) {
+        return Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+      }
+    }
+    return 0;
+  }
+
+  @Test
   void asyncInvokeAnswers202AndTheTaskCanBeLongPolled() {
     String pool = GatewayHarness.newPool();
     String fn = h.echoFunction(user, pool, 0, false);

@@ -91,6 +91,22 @@ public interface Scheduler extends AutoCloseable {
    */
   List<Task> submit(List<NewTask> tasks);
 
+  /**
+   * Submits one task and, when it can start at once, hands it straight to a worker the caller knows
+   * has room for it: the task is stored already {@code running} under that worker with its first
+   * attempt, without a trip through the pool's ready queue and a dispatcher. This is the sync
+   * invoke's short path. It is taken only while a {@link #take} of this process waits on the pool's
+   * queues, found empty (so no queued task is overtaken), and for a task without upstream
+   * references whose function does not cache results; otherwise the task is submitted as by {@link
+   * #submit} (this default always does that). The caller must deliver a returned dispatch or report
+   * the attempt lost, as after {@link #take}.
+   *
+   * @return the stored task and, if it was handed to the worker, its dispatch
+   */
+  default Submitted submitTo(NewTask task, String workerId) {
+    return new Submitted(submit(List.of(task)).get(0), null);
+  }
+
   /** The task with this id, whoever owns it (the caller checks the tenant). */
   Optional<Task> getTask(String id);
 

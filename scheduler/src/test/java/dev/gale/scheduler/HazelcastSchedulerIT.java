@@ -96,6 +96,117 @@ class HazelcastSchedulerIT {
     assertThat(running.startedAt()).isNotNull();
   }
 
+  /**
+   * Starts a take that waits on the pool's empty queues, as an idle dispatcher does, and returns
+   * once it has been blocked for a while (the drains before the wait take microseconds).
+   */
+  private static Thread waitingTake(String pool, List<Dispatch> into) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                into.addAll(scheduler.take(pool, List.of(new WorkerCredit("w-idle", 1)), 3000));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    t.start();
+    await()
+        .pollInterval(java.time.Duration.ofMillis(10))
+        .during(java.time.Duration.ofMillis(200))
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(
+            () ->
+                t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING);
+    return t;
+  }
+
+  @Test
+  void submitToHandsATaskStraightToTheWorkerWhileADispatcherWaitsOnEmptyQueues() throws Exception {
+    String pool = newPool();
+    List<String> announced = new CopyOnWriteArrayList<>();
+    List<Dispatch> takenMeanwhile = new CopyOnWriteArrayList<>();
+    try (AutoCloseable sub = scheduler.onTerminal(announced::addAll)) {
+      Thread idle = waitingTake(pool, takenMeanwhile);
+      Submitted s = scheduler.submitTo(tasks(fn(0), pool, 1).get(0), "w-direct");
+
+      Dispatch d = s.dispatch();
+      assertThat(d).isNotNull();
+      assertThat(d.workerId()).isEqualTo("w-direct");
+      assertThat(d.taskId()).isEqualTo(s.task().id());
+      assertThat(d.attempt()).isEqualTo(1);
+      assertThat(d.args().toTree().get("i").asInt()).isZero();
+      assertThat(s.task().state()).isEqualTo(TaskState.RUNNING);
+      Task stored = scheduler.getTask(d.taskId()).orElseThrow();
+      assertThat(stored.state()).isEqualTo(TaskState.RUNNING);
+      assertThat(stored.worker()).isEqualTo("w-direct");
+      assertThat(stored.attempts()).isEqualTo(1);
+      assertThat(stored.startedAt()).isNotNull();
+      // never queued: nothing for the waiting dispatcher to take
+      assertThat(scheduler.queueDepth(pool)).isZero();
+      idle.join();
+      assertThat(takenMeanwhile).isEmpty();
+
+      assertThat(scheduler.complete(List.of(ok(d)))).containsExactly(d.taskId());
+      await().until(() -> announced.contains(d.taskId()));
+      assertThat(scheduler.getTask(d.taskId()).orElseThrow().state())
+          .isEqualTo(TaskState.SUCCEEDED);
+    }
+  }
+
+  @Test
+  void submitToQueuesTheTaskWhenNoDispatcherWaitsOnThePoolsEmptyQueues() throws Exception {
+    String pool = newPool();
+    List<Task> earlier = scheduler.submit(tasks(fn(0), pool, 2));
+
+    Submitted s = scheduler.submitTo(tasks(fn(0), pool, 1).get(0), "w");
+
+    assertThat(s.dispatch()).isNull();
+    assertThat(s.task().state()).isEqualTo(TaskState.QUEUED);
+    List<Dispatch> got = scheduler.take(pool, List.of(new WorkerCredit("w", 5)), 1000);
+    assertThat(got)
+        .extracting(Dispatch::taskId)
+        .containsExactly(earlier.get(0).id(), earlier.get(1).id(), s.task().id());
+  }
+
+  @Test
+  void aTaskSubmittedToALostWorkerIsRetriedThroughTheQueue() throws Exception {
+    String pool = newPool();
+    List<Dispatch> idleGot = new CopyOnWriteArrayList<>();
+    Thread idle = waitingTake(pool, idleGot);
+    Dispatch d = scheduler.submitTo(tasks(fn(1), pool, 1).get(0), "w-gone").dispatch();
+
+    scheduler.workerLost("w-gone", Map.of(d.taskId(), d.attempt()));
+
+    // back on the queue, where the waiting dispatcher takes it for its second attempt
+    idle.join();
+    assertThat(idleGot).extracting(Dispatch::taskId).containsExactly(d.taskId());
+    assertThat(idleGot.get(0).attempt()).isEqualTo(2);
+    assertThat(idleGot.get(0).workerId()).isEqualTo("w-idle");
+  }
+
+  @Test
+  void submitToTakesTheOrdinaryWayForUpstreamReferencesAndCachedFunctions() throws Exception {
+    String pool = newPool();
+    Task up = scheduler.submit(tasks(fn(0), newPool(), 1)).get(0);
+    List<Dispatch> idleGot = new CopyOnWriteArrayList<>();
+    Thread idle = waitingTake(pool, idleGot);
+
+    NewTask dependent =
+        new NewTask("acme", fn(0), RawJson.of("{\"u\":{\"$task\":\"" + up.id() + "\"}}"), pool, 0);
+    Submitted waiting = scheduler.submitTo(dependent, "w");
+    assertThat(waiting.dispatch()).isNull();
+    assertThat(waiting.task().state()).isEqualTo(TaskState.WAITING);
+
+    FunctionDefinition cached = TestFunctions.echo("acme", 0, null, true, Instant.now());
+    Submitted queued =
+        scheduler.submitTo(new NewTask("acme", cached, RawJson.of("{}"), pool, 0), "w");
+    assertThat(queued.dispatch()).isNull();
+    assertThat(queued.task().state()).isEqualTo(TaskState.QUEUED);
+    idle.join();
+    assertThat(idleGot).extracting(Dispatch::taskId).containsExactly(queued.task().id());
+  }
+
   @Test
   void takeWaitsForWorkAndReturnsEmptyWhenNoneArrives() throws Exception {
     String pool = newPool();

@@ -34,6 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code gale_queue_depth{pool}}, {@code gale_workers{pool}}, {@code
  *       gale_worker_slots{pool}}: likewise;
  *   <li>{@code gale_tasks_submitted_total{kind}}: tasks accepted by this gateway;
+ *   <li>{@code gale_tasks_direct_total}: of those, invoked tasks handed straight to a worker of
+ *       this gateway at submit because it had room and nothing was queued (no ready queue, no
+ *       dispatcher: the short path of sync invokes);
  *   <li>{@code gale_tasks_finished_total{kind,outcome}}: tasks whose end was recorded through this
  *       gateway ({@code succeeded}, {@code failed});
  *   <li>{@code gale_task_latency_seconds}: created → finished, observed for finished tasks this
@@ -69,6 +72,7 @@ final class GatewayMetrics {
   private final ConcurrentHashMap<String, Counter> http = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<List<String>, AtomicLong> poolMeters = new ConcurrentHashMap<>();
   private final Timer latency;
+  private final Counter direct;
   private volatile long refreshedAt = System.nanoTime() - 2 * REFRESH_NANOS;
 
   /** Listens to the JVM's collections; closed with the gateway. */
@@ -88,6 +92,10 @@ final class GatewayMetrics {
           .tag("state", s.wireName())
           .register(registry);
     }
+    direct =
+        Counter.builder("gale.tasks.direct")
+            .description("Invoked tasks handed straight to a worker of this gateway at submit")
+            .register(registry);
     latency =
         Timer.builder("gale.task.latency")
             .description("Time from a task's creation to its end")
@@ -117,6 +125,11 @@ final class GatewayMetrics {
                     .tag("kind", k)
                     .register(registry))
         .increment(n);
+  }
+
+  /** Counts an invoked task handed straight to a worker at submit. */
+  void direct() {
+    direct.increment();
   }
 
   /** Counts a task whose terminal outcome was recorded through this gateway. */

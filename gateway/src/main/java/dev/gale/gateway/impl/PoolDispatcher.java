@@ -176,6 +176,33 @@ final class PoolDispatcher {
     }
   }
 
+  /**
+   * A worker of the pool that has room for one more task now (the least busy), or null. For {@link
+   * Scheduler#submitTo}, which hands a task to it only while this dispatcher waits on the pool's
+   * empty queues: a sync invoke then skips the ready queue and this thread (several cluster calls
+   * and a thread hand-off). Any thread.
+   */
+  WorkerSession directTarget() {
+    if (!running()) {
+      return null;
+    }
+    WorkerSession best = null;
+    for (WorkerSession s : sessions.get()) {
+      if (s.credit() > 0 && (best == null || s.unfinishedCount() < best.unfinishedCount())) {
+        best = s;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Sends a worker the task {@link Scheduler#submitTo} handed to it, as a take's tasks are sent (or
+   * reports the attempt lost if the worker has gone meanwhile). Any thread.
+   */
+  void deliverDirect(Dispatch d, WorkerSession s) {
+    deliver(List.of(d), Map.of(s.workerId, s));
+  }
+
   private void awaitSignal() throws InterruptedException {
     synchronized (signal) {
       if (!signalled) {

@@ -13,6 +13,7 @@ import dev.gale.api.TokenRecord;
 import dev.gale.gateway.GatewayOptions;
 import dev.gale.scheduler.NewTask;
 import dev.gale.scheduler.Scheduler;
+import dev.gale.scheduler.Submitted;
 import dev.gale.scheduler.TaskPage;
 import dev.gale.scheduler.TaskQuery;
 import io.vertx.core.Context;
@@ -69,14 +70,16 @@ final class TaskRoutes {
               FunctionDefinition f = core.functions.visible(id, p.tenant());
               String pool = poolOf(req.pool(), f);
               int priority = req.priority() == null ? 0 : req.priority();
-              Task t =
-                  scheduler
-                      .submit(
-                          List.of(
-                              new NewTask(p.tenant(), f, RawJson.of(req.args()), pool, priority)))
-                      .get(0);
-              Future<Task> answer = core.longPolls.awaitOne(t, req.waitSeconds(), mark, context);
+              // straight to a worker of this gateway when one has room and nothing is queued
+              Submitted s =
+                  core.hub.submitDirect(
+                      new NewTask(p.tenant(), f, RawJson.of(req.args()), pool, priority));
+              Future<Task> answer =
+                  core.longPolls.awaitOne(s.task(), req.waitSeconds(), mark, context);
               core.metrics.submitted(f.kind(), 1);
+              if (s.dispatch() != null) {
+                core.metrics.direct();
+              }
               return answer;
             })
         .compose(answer -> answer)

@@ -17,8 +17,10 @@ import dev.gale.api.protocol.Welcome;
 import dev.gale.api.protocol.WorkerMessage;
 import dev.gale.api.protocol.WorkerProtocol;
 import dev.gale.gateway.GatewayOptions;
+import dev.gale.scheduler.NewTask;
 import dev.gale.scheduler.Outcome;
 import dev.gale.scheduler.Scheduler;
+import dev.gale.scheduler.Submitted;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import java.time.Duration;
@@ -463,6 +465,26 @@ final class WorkerHub {
       end(s, "gateway closing");
     }
     awaitingHello.keySet().forEach(ws -> ws.close((short) 1001, "gateway closing"));
+  }
+
+  /**
+   * Submits one task through {@link Scheduler#submitTo} to a worker connected here that has room
+   * for it (the scheduler hands it over only while the pool's dispatcher waits on empty queues);
+   * with no such worker, the ordinary way. Blocks (cluster calls).
+   *
+   * @return the task, with the dispatch it was sent as when it went straight to a worker
+   */
+  Submitted submitDirect(NewTask task) {
+    PoolDispatcher d = closed ? null : dispatchers.get(task.pool());
+    WorkerSession target = d == null ? null : d.directTarget();
+    if (target == null) {
+      return new Submitted(scheduler.submit(List.of(task)).get(0), null);
+    }
+    Submitted s = scheduler.submitTo(task, target.workerId);
+    if (s.dispatch() != null) {
+      d.deliverDirect(s.dispatch(), target);
+    }
+    return s;
   }
 
   private PoolDispatcher dispatcher(String pool) {

@@ -32,6 +32,10 @@ final class ReadyQueues {
   private final Map<String, IQueue<String>> queues = new ConcurrentHashMap<>();
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
+  /** Per pool, the takes of this process blocked now on its queues, which they found empty. */
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> waiting =
+      new ConcurrentHashMap<>();
+
   private record Cached(int[] levels, long at) {}
 
   ReadyQueues(HazelcastInstance hz) {
@@ -104,17 +108,35 @@ final class ReadyQueues {
       }
       // Only the default queue can be waited on; with other priorities in use, wait in slices
       // and look at all of them again.
-      String first =
-          queue(pool, 0)
-              .poll(
-                  asc.length == 1 ? left : Math.min(left, POLL_SLICE_MILLIS),
-                  TimeUnit.MILLISECONDS);
+      java.util.concurrent.atomic.AtomicInteger w =
+          waiting.computeIfAbsent(pool, p -> new java.util.concurrent.atomic.AtomicInteger());
+      w.incrementAndGet();
+      String first;
+      try {
+        first =
+            queue(pool, 0)
+                .poll(
+                    asc.length == 1 ? left : Math.min(left, POLL_SLICE_MILLIS),
+                    TimeUnit.MILLISECONDS);
+      } finally {
+        w.decrementAndGet();
+      }
       if (first != null) {
         ids.add(first);
         drainInto(ids, pool, asc, max);
         return ids;
       }
     }
+  }
+
+  /**
+   * Whether a {@link #take} of this process is blocked now on the pool's queues: it drained every
+   * priority and found nothing, and a task queued since would have woken it (within the moment the
+   * wake-up takes). A task handed straight to a worker then overtakes no queued task.
+   */
+  boolean waitedOn(String pool) {
+    java.util.concurrent.atomic.AtomicInteger w = waiting.get(pool);
+    return w != null && w.get() > 0;
   }
 
   /** Drains queues from the highest priority down until {@code ids} holds {@code max}. */
