@@ -57,6 +57,19 @@ class BenchCommandIT {
   }
 
   @Test
+  void latencyTimesSyncInvokesOverOneKeptAliveConnection() throws Exception {
+    Result r = bench("latency", "--start", "--requests", "200", "--warmup", "50", "--json", "-");
+
+    assertThat(r.code).as("exit code; stderr:\n%s", r.err).isZero();
+    JsonNode f = Json.readTree(r.out).get("figures");
+    assertThat(f.get("requests").asInt()).isEqualTo(200);
+    assertThat(f.get("client").asText()).isEqualTo("lean-http/1.1");
+    assertThat(f.get("p50Ms").asDouble()).isPositive();
+    assertThat(f.get("p50Ms").asDouble()).isLessThanOrEqualTo(f.get("p99Ms").asDouble());
+    assertThat(f.get("p99Ms").asDouble()).isLessThanOrEqualTo(f.get("maxMs").asDouble());
+  }
+
+  @Test
   void fanoutOverSeveralRequestsReportsReleaseAndFanIn() throws Exception {
     Result r = bench("fanout", "--start", "--tasks", "20", "--batch", "8", "--json", "-");
 

@@ -9,6 +9,7 @@ import dev.gale.cli.commands.bench.BenchAgents;
 import dev.gale.cli.commands.bench.BenchHttp;
 import dev.gale.cli.commands.bench.BenchReport;
 import dev.gale.cli.commands.bench.GraphRuns;
+import dev.gale.cli.commands.bench.LatencyClient;
 import dev.gale.cli.commands.bench.MachineFacts;
 import dev.gale.cli.commands.bench.Percentiles;
 import dev.gale.cli.commands.bench.Progress;
@@ -418,16 +419,19 @@ public final class BenchCommand extends ClientCommand {
     String path = "/v1/functions/" + fn + "/invoke";
     long[] nanos = new long[requests];
     AtomicLong done = new AtomicLong();
-    try (Progress p =
-        Progress.start(
-            showProgress,
-            spec.commandLine().getErr(),
-            () -> "invoked " + done.get() + "/" + requests)) {
+    LatencyClient client = LatencyClient.open(http);
+    try (client;
+        Progress p =
+            Progress.start(
+                showProgress,
+                spec.commandLine().getErr(),
+                () -> "invoked " + done.get() + "/" + requests)) {
       for (int i = -warmup; i < requests; i++) {
+        String body = "{\"args\":{\"i\":" + i + "},\"wait\":10}";
         long t = System.nanoTime();
-        JsonNode r = http.post(path, "{\"args\":{\"i\":" + i + "},\"wait\":10}", 200);
+        JsonNode r = client.post(path, body);
         long dt = System.nanoTime() - t;
-        if (r == null || !"succeeded".equals(r.path("state").asText())) {
+        if (!"succeeded".equals(r.path("state").asText())) {
           throw new UnavailableException(
               "bench_failed", "invocation did not succeed: " + r, null, null);
         }
@@ -444,7 +448,8 @@ public final class BenchCommand extends ClientCommand {
         .put("p50Ms", p.p50Ms())
         .put("p90Ms", p.p90Ms())
         .put("p99Ms", p.p99Ms())
-        .put("maxMs", p.maxMs());
+        .put("maxMs", p.maxMs())
+        .put("client", client.name());
     return out;
   }
 }

@@ -28,11 +28,13 @@ public final class BenchHttp {
 
   private final HttpClient http;
   private final URI base;
+  private final String token;
   private final String auth;
   private final AtomicLong throttled = new AtomicLong();
 
   public BenchHttp(URI base, String token) {
     this.base = base;
+    this.token = token;
     this.auth = "Bearer " + token;
     this.http =
         HttpClient.newBuilder()
@@ -44,6 +46,11 @@ public final class BenchHttp {
   /** The service. */
   public URI base() {
     return base;
+  }
+
+  /** The bearer token, for another client of the same service ({@link LatencyClient}). */
+  String token() {
+    return token;
   }
 
   /** 429 answers so far. */
