@@ -6,13 +6,22 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gale.api.Role;
+import dev.gale.api.UnavailableException;
+import dev.gale.api.protocol.TaskAssignment;
 import dev.gale.gateway.testing.GatewayHarness;
 import dev.gale.gateway.testing.Http;
 import dev.gale.gateway.testing.TestWorker;
+import dev.gale.scheduler.Scheduler;
+import dev.gale.scheduler.SchedulerOptions;
+import dev.gale.scheduler.Submitted;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,6 +121,55 @@ class InvokeIT {
     order.add(invoked);
     assertThat(w.receivedIds()).containsExactlyElementsOf(order);
     assertThat(directTotal()).isEqualTo(before);
+  }
+
+  @Test
+  void anAttemptWhoseDirectHandOverFailedAfterItsWriteIsGivenBackAndRuns() throws Exception {
+    // the gateway's scheduler stores the hand-over, then the answer is "lost"
+    AtomicReference<String> written = new AtomicReference<>();
+    UnaryOperator<Scheduler> losesAnswers =
+        real ->
+            (Scheduler)
+                Proxy.newProxyInstance(
+                    Scheduler.class.getClassLoader(),
+                    new Class<?>[] {Scheduler.class},
+                    (proxy, method, a) -> {
+                      Object result;
+                      try {
+                        result = method.invoke(real, a);
+                      } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                      }
+                      if (method.getName().equals("submitTo") && written.get() == null) {
+                        written.set(((Submitted) result).task().id());
+                        throw new UnavailableException("unavailable", "answer lost", null, null);
+                      }
+                      return result;
+                    });
+    try (GatewayHarness own =
+        new GatewayHarness(
+            GatewayOptions.builder().port(0).heartbeatSeconds(1).build(),
+            SchedulerOptions.forTests(),
+            losesAnswers)) {
+      String token = own.token("acme", Role.USER);
+      String pool = GatewayHarness.newPool();
+      TestWorker w = own.worker("w-lost-answer", pool, 1, 0);
+      String fn = own.echoFunction(token, pool, 1, false);
+      sleep(600); // the dispatcher waits on the pool's empty queues
+
+      Http.Reply r =
+          own.http.post(
+              "/v1/functions/" + fn + "/invoke", token, args("args", args("n", 7), "wait", 10));
+      assertThat(r.status()).as(r.toString()).isEqualTo(503);
+      assertThat(written.get()).isNotNull();
+
+      // reconciled: the attempt the worker was never sent goes back and runs as the next one
+      String id = written.get();
+      Http.Reply done = own.http.get("/v1/tasks/" + id + "?wait=10", token);
+      assertThat(done.json().get("state").asText()).as(done.toString()).isEqualTo("succeeded");
+      assertThat(done.json().get("attempts").asInt()).isEqualTo(2);
+      assertThat(w.received).extracting(TaskAssignment::attempt).containsExactly(2);
+    }
   }
 
   private static String invokeAsync(String fn, Object args) {

@@ -480,7 +480,15 @@ final class WorkerHub {
     if (target == null) {
       return new Submitted(scheduler.submit(List.of(task)).get(0), null);
     }
-    Submitted s = scheduler.submitTo(task, target.workerId);
+    Submitted s;
+    try {
+      s = scheduler.submitTo(task, target.workerId);
+    } catch (RuntimeException e) {
+      // the write may have landed before its answer was lost: have the scheduler give back an
+      // attempt marked running on the worker that it was never sent (as after a failed take)
+      recorder.reconcile(target.workerId, target.unfinishedAttempts());
+      throw e;
+    }
     if (s.dispatch() != null) {
       d.deliverDirect(s.dispatch(), target);
     }

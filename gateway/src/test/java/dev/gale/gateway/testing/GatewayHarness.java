@@ -27,9 +27,20 @@ public final class GatewayHarness implements AutoCloseable {
   }
 
   public GatewayHarness(GatewayOptions options, SchedulerOptions schedulerOptions) {
+    this(options, schedulerOptions, java.util.function.UnaryOperator.identity());
+  }
+
+  /**
+   * A harness whose gateway talks to the scheduler through {@code wrap} (to make chosen calls
+   * fail); {@link #scheduler} is the real one.
+   */
+  public GatewayHarness(
+      GatewayOptions options,
+      SchedulerOptions schedulerOptions,
+      java.util.function.UnaryOperator<Scheduler> wrap) {
     scheduler = Schedulers.member(schedulerOptions);
     vertx = Vertx.vertx();
-    gateway = Gateway.start(vertx, scheduler, options);
+    gateway = Gateway.start(vertx, wrap.apply(scheduler), options);
     http = new Http(gateway.port());
     admin = gateway.tokens().mint("ops", Role.ADMIN, null);
   }
