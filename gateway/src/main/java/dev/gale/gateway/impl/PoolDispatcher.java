@@ -190,6 +190,9 @@ final class PoolDispatcher {
     for (WorkerSession s : sessions.get()) {
       if (s.credit() > 0 && (best == null || s.unfinishedCount() < best.unfinishedCount())) {
         best = s;
+        if (s.unfinishedCount() == 0) {
+          break; // an idle worker: none is less busy
+        }
       }
     }
     return best;
