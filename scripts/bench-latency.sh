@@ -8,7 +8,8 @@
 # BENCH_DIR (default: SERVICE_DIR) to warm both up, then RUNS (default 4) timed runs of 5,000
 # requests, one line each (LABEL p50 p90 p99 max client), and stops the service. Alternate the
 # two sides of an A/B and take medians over all lines: run-to-run noise on 2 cores is large.
-# Both checkouts must be built (`mvn package -DskipTests`, `./gale cds`).
+# Both checkouts must be built (`mvn package -DskipTests`, `./gale cds`). UP_ARGS: more options
+# for `gale up` (e.g. "--workers 1").
 set -euo pipefail
 
 if [[ $# -lt 1 ]]; then
@@ -20,7 +21,7 @@ PORT=${PORT:-18080}
 export GALE_HOME
 GALE_HOME=$(mktemp -d "${TMPDIR:-/tmp}/gale-latency.XXXXXX")
 LOG="$GALE_HOME/up.log"
-(cd "$SDIR" && GALE_NO_BUILD=1 exec ./gale up --port "$PORT" >"$LOG" 2>&1) &
+(cd "$SDIR" && GALE_NO_BUILD=1 exec ./gale up --port "$PORT" ${UP_ARGS:-} >"$LOG" 2>&1) &
 UP=$!
 trap 'kill $UP 2>/dev/null; wait $UP 2>/dev/null; rm -rf "$GALE_HOME"' EXIT
 for _ in $(seq 1 120); do
