@@ -1047,9 +1047,7 @@ public final class HazelcastScheduler implements Scheduler {
 
   /**
    * Runs one processor per batch group (tasks of one batch live in one partition), all groups in
-   * parallel, and merges the per-task results. A group of one key goes as a single-key call: a
-   * multi-key call iterates partitions through an extra operation and thread hand-off, which on the
-   * sync-invoke path (one task per dispatch and per result) cost ~50 µs a call.
+   * parallel, and merges the per-task results.
    */
   private Map<String, Step> applyGrouped(
       List<String> ids, Function<Collection<String>, Processors.Base> processorFor) {
@@ -1059,25 +1057,13 @@ public final class HazelcastScheduler implements Scheduler {
       groups.computeIfAbsent(batch == null ? id : batch, b -> new java.util.HashSet<>()).add(id);
     }
     List<CompletableFuture<Map<String, Step>>> futures = new ArrayList<>(groups.size());
-    Map<String, CompletableFuture<Step>> single = new HashMap<>();
     for (java.util.Set<String> group : groups.values()) {
-      if (group.size() == 1) {
-        String id = group.iterator().next();
-        single.put(id, tasks.submitToKey(id, processorFor.apply(group)).toCompletableFuture());
-        continue;
-      }
       CompletionStage<Map<String, Step>> f = tasks.submitToKeys(group, processorFor.apply(group));
       futures.add(f.toCompletableFuture());
     }
     Map<String, Step> out = new HashMap<>(ids.size() * 2);
     for (CompletableFuture<Map<String, Step>> f : futures) {
       out.putAll(await(f));
-    }
-    for (var e : single.entrySet()) {
-      Step s = await(e.getValue());
-      if (s != null) {
-        out.put(e.getKey(), s);
-      }
     }
     return out;
   }
